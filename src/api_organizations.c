@@ -1,0 +1,247 @@
+/* api_organizations.c: /organizations, its profile and its accounts list
+ * (CONTRACT.md 4.1, the Organizations-API family). Validation here, state
+ * in store_orgs_*. */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "paging.h"
+#include "reply.h"
+#include "util.h"
+
+#include "app.h"
+
+#define MAX_ID_FILTERS 100
+
+static const char *const list_filters[] = {
+	"id", "name", "name.startsWith", "name.endsWith", "name.contains", "parent.id",
+	"containing.account", "containing.organization", "containing.user", NULL,
+};
+
+/* name: required, a non-empty string. */
+static int name_or_reply(struct req *r, const char **out)
+{
+	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
+		return -1;
+	if (!**out) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
+		return -1;
+	}
+	return 0;
+}
+
+void organizations_list(struct req *r)
+{
+	/* the scalar filters, in list_filters order after "id" */
+	const char *v[ARRAY_SIZE(list_filters) - 2];
+	const char *ids[MAX_ID_FILTERS];
+	struct org_filter f;
+	struct cursor c;
+	int64_t last, total;
+	cJSON *items;
+	char *next = NULL;
+	int more;
+	size_t i;
+	enum store_rc rc;
+
+	if (query_singles_or_reply(r, list_filters + 1, v) < 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	for (i = 0; i < r->nquery; i++) {
+		if (strcmp(r->query[i].key, "id") != 0)
+			continue;
+		if (f.nids == MAX_ID_FILTERS) {
+			reply_error_param(r, ERR_PARAM_INVALID, "id", "id",
+					  "at most 100 ids may be given");
+			return;
+		}
+		ids[f.nids++] = r->query[i].value;
+	}
+	if (f.nids)
+		f.ids = ids;
+	f.name = v[0];
+	f.name_starts = v[1];
+	f.name_ends = v[2];
+	f.name_contains = v[3];
+	/* CF-API: parent.id=null (the literal) means root organizations only */
+	if (v[4] && strcmp(v[4], "null") == 0)
+		f.parent_null = 1;
+	else
+		f.parent_id = v[4];
+	f.containing_account = v[5];
+	f.containing_org = v[6];
+	f.containing_user = v[7];
+
+	if (paging_cursor_or_reply(r, list_filters, &c) < 0)
+		return;
+	rc = store_orgs_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last, &more,
+			     &total);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_INTERNAL, "");
+		return;
+	}
+	/* CF-API: "The API omits next_page_token to indicate no more items." */
+	if (more)
+		next = paging_next_token(r, &c, last);
+	reply_cursor_list(r, items, next, total);
+	free(next);
+}
+
+void organizations_create(struct req *r)
+{
+	struct org_new o;
+	struct org_profile profile;
+	const cJSON *parent;
+	int has_profile;
+	cJSON *out = NULL;
+	enum store_rc rc;
+
+	memset(&o, 0, sizeof(o));
+	if (name_or_reply(r, &o.name) < 0 ||
+	    json_object_or_reply(r, r->json, "/parent", 0, &parent) < 0 ||
+	    (parent && json_string_or_reply(r, parent, "/parent/id", 1, &o.parent_id) < 0) ||
+	    profile_or_reply(r, r->json, "/profile", 0, &profile, &has_profile) < 0)
+		return;
+	if (has_profile)
+		o.profile = &profile;
+	/* An id of another shape cannot name an organization of ours. */
+	if (o.parent_id && !is_hex_id(o.parent_id)) {
+		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
+		return;
+	}
+	rc = store_orgs_create(r->app->store, &r->user, &o, &out);
+	if (rc == STORE_NOT_FOUND) {
+		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_INTERNAL, "");
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void organizations_get(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	cJSON *out = NULL;
+	enum store_rc rc = store_orgs_get(r->app->store, &r->user, id, &out);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void organizations_update(struct req *r)
+{
+	const char *id = req_param(r, 0), *name;
+	cJSON *out = NULL;
+	enum store_rc rc;
+
+	/* CF-API: PUT takes the whole Organization but "Only accepts updates
+	 * to "name" currently": parent and profile are read-only here (the
+	 * profile has its own endpoint). */
+	if (name_or_reply(r, &name) < 0)
+		return;
+	rc = store_orgs_rename(r->app->store, &r->user, id, name, &out);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void organizations_delete(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	char *what = NULL;
+	enum store_rc rc = store_orgs_delete(r->app->store, &r->user, id, &what);
+	cJSON *out;
+
+	if (rc == STORE_CONFLICT) {
+		reply_error(r, ERR_ORG_NOT_EMPTY, id, what);
+		free(what);
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	/* CF-API: 200 {"result": {"id": ...}}, not 204 */
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "id", id);
+	reply_ok(r, out);
+}
+
+void organizations_profile_get(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	cJSON *out = NULL;
+	enum store_rc rc = store_orgs_profile_get(r->app->store, &r->user, id, &out);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void organizations_profile_update(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	struct org_profile p;
+	int present;
+	enum store_rc rc;
+
+	if (profile_or_reply(r, r->json, "", 1, &p, &present) < 0)
+		return;
+	rc = store_orgs_profile_set(r->app->store, &r->user, id, &p);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	/* CF-API: PUT /organizations/{id}/profile answers 204, no body */
+	reply_no_content(r);
+}
+
+void organizations_accounts_list(struct req *r)
+{
+	static const char *const filters[] = {
+		"name", "name.startsWith", "name.endsWith", "name.contains", "account_pubname",
+		"account_pubname.startsWith", "account_pubname.endsWith", "account_pubname.contains",
+		"order_by", "direction", NULL,
+	};
+	const char *v[ARRAY_SIZE(filters)];
+	const char *id = req_param(r, 0);
+	struct cursor c;
+	cJSON *org = NULL;
+	enum store_rc rc;
+
+	if (query_singles_or_reply(r, filters, v) < 0)
+		return;
+	if (v[8] && strcmp(v[8], "account_name") != 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "order_by", "order_by",
+				  "the only supported value is 'account_name'");
+		return;
+	}
+	if (v[9] && strcmp(v[9], "asc") != 0 && strcmp(v[9], "desc") != 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
+				  "must be 'asc' or 'desc'");
+		return;
+	}
+	if (paging_cursor_or_reply(r, filters, &c) < 0)
+		return;
+	rc = store_orgs_get(r->app->store, &r->user, id, &org);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	cJSON_Delete(org);
+	/* No account can be in an organization before the accounts endpoints
+	 * exist: the list is empty, in the list's full shape. */
+	reply_cursor_list(r, cJSON_CreateArray(), NULL, 0);
+}

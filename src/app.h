@@ -1,0 +1,22 @@
+/* app.h: what every request can reach: the store and the configuration.
+ * One per process, made by main.c. */
+#ifndef CFMOCK_APP_H
+#define CFMOCK_APP_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct app {
+	struct store *store;
+	const struct config *cfg;
+	int64_t start_ms; /* monotonic clock at start, for uptime */
+};
+
+/* The monotonic clock, in milliseconds. */
+int64_t app_monotonic_ms(void);
+/* Milliseconds since the server started. */
+int64_t app_uptime_ms(const struct app *app);
+
+#endif

@@ -1,0 +1,31 @@
+/* auth.h: credentials, read the way the live API reads them.
+ *
+ * Exactly one scheme is used, in this order: "Authorization: Bearer
+ * TOKEN"; X-Auth-Email + X-Auth-Key; X-Auth-User-Service-Key. None: 400 /
+ * 9106. Present but malformed: 400 / 6003 with an error_chain naming each
+ * bad header (6111, 6102, 6103, 6104). Each well-formed credential is a
+ * user, created on first use (--auth open). */
+#ifndef CFMOCK_AUTH_H
+#define CFMOCK_AUTH_H
+
+#include "errors.h"
+#include "req.h"
+#include "store.h"
+
+struct credential {
+	enum cred_kind kind;
+	const char *secret; /* the token or key, borrowed from the request */
+	const char *email;  /* for CRED_KEY */
+};
+
+/* Reads the credentials of @r. 0: *out is set. -1: *out_top is the error to
+ * answer (ERR_MISSING_AUTH or ERR_INVALID_HEADERS) and, for the latter,
+ * @chain holds *out_n (at most 3) header errors. Touches no state. */
+int auth_parse(const struct req *r, struct credential *out, enum err *out_top, enum err *chain,
+	       int *out_n);
+
+/* auth_parse, then finds or creates the user: sets r->user, or replies and
+ * returns -1. */
+int auth_check_or_reply(struct req *r);
+
+#endif

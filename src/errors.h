@@ -1,0 +1,25 @@
+/* errors.h: the error catalogue (errors.def) as an enum and a lookup table.
+ * Nothing here builds a response: reply.c does. */
+#ifndef CFMOCK_ERRORS_H
+#define CFMOCK_ERRORS_H
+
+enum err_layer { GW, API };
+
+enum err {
+#define ERR(name, status, code, layer, msg) ERR_##name,
+#include "errors.def"
+#undef ERR
+	ERR__COUNT
+};
+
+struct err_info {
+	const char *name;
+	int status;
+	int code;
+	enum err_layer layer;
+	const char *message; /* printf format */
+};
+
+const struct err_info *err_info(enum err e);
+
+#endif

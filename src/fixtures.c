@@ -1,0 +1,326 @@
+/* fixtures.c: see fixtures.h. Validates every entry and writes it through
+ * the same store functions the API uses, so a fixture can hold nothing the
+ * API could not make.
+ *
+ *   { "users": [ { "id"?, "email", "api_key"?, "tokens"?: ["..."] } ],
+ *     "organizations": [ { "id"?, "name", "owner", "create_time"?,
+ *                          "profile"?, "organizations"?: [ ... ] } ] }
+ *
+ * "owner" is the email of a user above; sub-organizations take their
+ * parent's owner unless they name their own. Unknown keys are refused, so
+ * a typo does not silently drop data. */
+#include "fixtures.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "util.h"
+
+struct loader {
+	struct store *st;
+	cJSON *root;
+	char *err;
+	struct strbuf where;
+};
+
+static int fail(struct loader *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static int fail(struct loader *l, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	char *msg;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (l->where.len)
+		strbuf_addf(&sb, "%s: ", l->where.buf);
+	strbuf_adds(&sb, msg);
+	free(msg);
+	if (!l->err)
+		l->err = strbuf_detach(&sb, NULL);
+	else
+		strbuf_release(&sb);
+	return -1;
+}
+
+/* Only @allowed (NULL-ended) keys may appear in @obj. */
+static int keys_ok(struct loader *l, const cJSON *obj, const char *const *allowed)
+{
+	const cJSON *child;
+
+	cJSON_ArrayForEach(child, obj) {
+		const char *const *a;
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, child->string) == 0)
+				break;
+		if (!*a)
+			return fail(l, "unknown key '%s'", child->string);
+	}
+	return 0;
+}
+
+static int get_string(struct loader *l, const cJSON *obj, const char *key, int required,
+		      const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v) {
+		if (required)
+			return fail(l, "'%s' is required", key);
+		return 0;
+	}
+	if (!cJSON_IsString(v))
+		return fail(l, "'%s' must be a string", key);
+	*out = v->valuestring;
+	return 0;
+}
+
+static int get_id(struct loader *l, const cJSON *obj, const char **out)
+{
+	if (get_string(l, obj, "id", 0, out) < 0)
+		return -1;
+	if (*out && !is_hex_id(*out))
+		return fail(l, "'id' must be 32 lowercase hex characters");
+	return 0;
+}
+
+static const cJSON *get_array(struct loader *l, const cJSON *obj, const char *key, int *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*err = 0;
+	if (v && !cJSON_IsArray(v)) {
+		*err = fail(l, "'%s' must be an array", key);
+		return NULL;
+	}
+	return v;
+}
+
+/* Pushes "[i]" or ".key[i]" onto the location; returns the old length. */
+static size_t where_push(struct loader *l, const char *key, int i)
+{
+	size_t old = l->where.len;
+	strbuf_addf(&l->where, "%s%s[%d]", old ? "." : "", key, i);
+	return old;
+}
+
+static void where_pop(struct loader *l, size_t old)
+{
+	l->where.len = old;
+	if (l->where.buf)
+		l->where.buf[old] = '\0';
+}
+
+static int load_user(struct loader *l, const cJSON *u)
+{
+	static const char *const allowed[] = { "id", "email", "api_key", "tokens", NULL };
+	const char *id, *email, *key;
+	const cJSON *tokens, *t;
+	struct user user;
+	enum store_rc rc;
+	int bad;
+
+	if (!cJSON_IsObject(u))
+		return fail(l, "a user must be an object");
+	if (keys_ok(l, u, allowed) < 0 || get_id(l, u, &id) < 0 ||
+	    get_string(l, u, "email", 1, &email) < 0 || get_string(l, u, "api_key", 0, &key) < 0)
+		return -1;
+	if (!strchr(email, '@'))
+		return fail(l, "'email' must be an email address");
+	if (key && !((strlen(key) == 32 || strlen(key) == 37) && is_lower_hex(key, strlen(key))))
+		return fail(l, "'api_key' must be 32 or 37 lowercase hex characters");
+	tokens = get_array(l, u, "tokens", &bad);
+	if (bad)
+		return -1;
+	rc = store_users_add(l->st, id, email, key, &user);
+	if (rc == STORE_CONFLICT)
+		return fail(l, "a user with this email or id is already defined");
+	if (rc != STORE_OK)
+		return fail(l, "the database failed");
+	cJSON_ArrayForEach(t, tokens) {
+		if (!cJSON_IsString(t) || !*t->valuestring)
+			return fail(l, "'tokens' must hold non-empty strings");
+		if (store_users_add_token(l->st, &user, t->valuestring) != STORE_OK)
+			return fail(l, "token '%s' is already defined", t->valuestring);
+	}
+	return 0;
+}
+
+static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
+		    const char *parent_owner)
+{
+	static const char *const allowed[] = {
+		"id", "name", "owner", "create_time", "profile", "organizations", NULL,
+	};
+	static const char *const profile_keys[] = {
+		"business_address", "business_email", "business_name", "business_phone",
+		"external_metadata", NULL,
+	};
+	struct org_new n;
+	struct org_profile p;
+	const char *owner, *pf[5];
+	const cJSON *profile, *children, *child;
+	struct user user;
+	cJSON *made = NULL;
+	int64_t ms;
+	enum store_rc rc;
+	int bad, i;
+
+	if (!cJSON_IsObject(o))
+		return fail(l, "an organization must be an object");
+	memset(&n, 0, sizeof(n));
+	if (keys_ok(l, o, allowed) < 0 || get_id(l, o, &n.id) < 0 ||
+	    get_string(l, o, "name", 1, &n.name) < 0 ||
+	    get_string(l, o, "owner", !parent_owner, &owner) < 0 ||
+	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
+		return -1;
+	if (!*n.name)
+		return fail(l, "'name' must not be empty");
+	if (n.create_time && clock_parse(n.create_time, &ms) < 0)
+		return fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+	if (!owner)
+		owner = parent_owner;
+	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
+		return fail(l, "owner '%s' is not one of the fixture's users", owner);
+	profile = cJSON_GetObjectItemCaseSensitive(o, "profile");
+	if (profile) {
+		if (!cJSON_IsObject(profile) || keys_ok(l, profile, profile_keys) < 0)
+			return fail(l, "'profile' must be an object with the five profile fields");
+		for (i = 0; i < 5; i++)
+			if (get_string(l, profile, profile_keys[i], 1, &pf[i]) < 0)
+				return -1;
+		p.business_address = pf[0];
+		p.business_email = pf[1];
+		p.business_name = pf[2];
+		p.business_phone = pf[3];
+		p.external_metadata = pf[4];
+		n.profile = &p;
+	}
+	children = get_array(l, o, "organizations", &bad);
+	if (bad)
+		return -1;
+	n.parent_id = parent_id;
+	rc = store_orgs_create(l->st, &user, &n, &made);
+	if (rc == STORE_CONFLICT)
+		return fail(l, "organization id '%s' is already defined", n.id);
+	if (rc == STORE_NOT_FOUND)
+		return fail(l, "owner '%s' cannot see the parent organization", owner);
+	if (rc != STORE_OK)
+		return fail(l, "the database failed");
+	{
+		const cJSON *idv = cJSON_GetObjectItemCaseSensitive(made, "id");
+		char *self = xstrdup(idv->valuestring);
+		int j = 0;
+
+		cJSON_Delete(made);
+		cJSON_ArrayForEach(child, children) {
+			size_t old = where_push(l, "organizations", j++);
+			int rcc = load_org(l, child, self, owner);
+			if (rcc < 0) {
+				free(self);
+				return -1;
+			}
+			where_pop(l, old);
+		}
+		free(self);
+	}
+	return 0;
+}
+
+static int load_all(struct store *st, void *arg)
+{
+	static const char *const allowed[] = { "users", "organizations", NULL };
+	struct loader *l = arg;
+	const cJSON *list, *item;
+	int bad, i;
+
+	(void)st;
+	if (!cJSON_IsObject(l->root))
+		return fail(l, "the fixtures must be a JSON object");
+	if (keys_ok(l, l->root, allowed) < 0)
+		return -1;
+	list = get_array(l, l->root, "users", &bad);
+	if (bad)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(item, list) {
+		size_t old = where_push(l, "users", i++);
+		if (load_user(l, item) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	list = get_array(l, l->root, "organizations", &bad);
+	if (bad)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(item, list) {
+		size_t old = where_push(l, "organizations", i++);
+		if (load_org(l, item, NULL, NULL) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+int fixtures_load_text(struct store *st, const char *text, size_t len, char **err)
+{
+	struct loader l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.st = st;
+	*err = NULL;
+	if (!utf8_valid(text, len) || !(l.root = cJSON_ParseWithLength(text, len))) {
+		*err = xstrdup("not valid JSON");
+		return -1;
+	}
+	rc = store_transaction(st, load_all, &l);
+	if (rc < 0 && !l.err)
+		l.err = xstrdup("the database failed");
+	cJSON_Delete(l.root);
+	strbuf_release(&l.where);
+	*err = l.err;
+	return rc < 0 ? -1 : 0;
+}
+
+int fixtures_load(struct store *st, const char *path, char **err)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+	int rc;
+
+	if (!f) {
+		*err = xasprintf("cannot read fixtures '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	if (ferror(f)) {
+		*err = xasprintf("cannot read fixtures '%s': %s", path, strerror(errno));
+		fclose(f);
+		strbuf_release(&sb);
+		return -1;
+	}
+	fclose(f);
+	rc = fixtures_load_text(st, sb.buf ? sb.buf : "", sb.len, err);
+	strbuf_release(&sb);
+	if (rc < 0) {
+		char *full = xasprintf("fixtures '%s': %s", path, *err);
+		free(*err);
+		*err = full;
+	}
+	return rc;
+}

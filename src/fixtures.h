@@ -1,0 +1,16 @@
+/* fixtures.h: loading a JSON state file into an empty database at start.
+ * The format is documented in the README ("Fixtures"); fixtures/ holds an
+ * example. */
+#ifndef CFMOCK_FIXTURES_H
+#define CFMOCK_FIXTURES_H
+
+#include "store.h"
+
+/* Loads @path into @st in one transaction: all of it or nothing. On
+ * failure returns -1 and sets *err (caller frees) to a message naming the
+ * bad entry, e.g. "organizations[0].organizations[1]: 'name' is required". */
+int fixtures_load(struct store *st, const char *path, char **err);
+/* The same, from a string already in memory (for tests and fuzzing). */
+int fixtures_load_text(struct store *st, const char *text, size_t len, char **err);
+
+#endif

@@ -1,0 +1,65 @@
+/* ids.c: see ids.h. */
+#include "ids.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "util.h"
+
+static int seeded;
+static uint64_t state;
+
+void ids_seed(uint64_t seed)
+{
+	seeded = 1;
+	state = seed;
+}
+
+static uint64_t splitmix64(void)
+{
+	uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void ids_random_bytes(void *out, size_t n)
+{
+	unsigned char *p = out;
+
+	if (seeded) {
+		while (n) {
+			uint64_t v = splitmix64();
+			size_t k = n < sizeof(v) ? n : sizeof(v);
+			memcpy(p, &v, k);
+			p += k;
+			n -= k;
+		}
+		return;
+	}
+	while (n) {
+		ssize_t got = getrandom(p, n, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			BUG("getrandom failed: %s", strerror(errno));
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+}
+
+void ids_new(char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[ID_LEN / 2];
+	size_t i;
+
+	ids_random_bytes(raw, sizeof(raw));
+	for (i = 0; i < sizeof(raw); i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[ID_LEN] = '\0';
+}

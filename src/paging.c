@@ -1,0 +1,221 @@
+/* paging.c: see paging.h. */
+#include "paging.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "reply.h"
+#include "util.h"
+
+/* CF-API: page_size "The amount of items to return. Defaults to 10."
+ * (minimum 0, maximum 1000); 0 is read as "the default", as AIP-158 does. */
+#define PAGE_SIZE_DEFAULT 10
+#define PAGE_SIZE_MAX 1000
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+static uint64_t mac(const unsigned char *secret, const unsigned char *payload, size_t len)
+{
+	uint64_t h = fnv1a(FNV_INIT, secret, 16);
+	h = fnv1a(h, payload, len);
+	return fnv1a(h, secret, 16);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	int i;
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+#define RAW_LEN 24 /* last, scope, mac */
+
+/* XORs the payload with a pad derived from the MAC and the secret, so the
+ * token shows no structure (it is opaque, as the contract says). Its own
+ * inverse. */
+static void mask(const unsigned char *secret, unsigned char *raw)
+{
+	uint64_t pad = fnv1a(fnv1a(FNV_INIT, secret, 16), raw + 16, 8);
+	uint64_t a = get64(raw) ^ pad, b = get64(raw + 8) ^ (pad * 0x9e3779b97f4a7c15ULL);
+
+	put64(raw, a);
+	put64(raw + 8, b);
+}
+
+#define TOKEN_LEN 32 /* base64url of 24 bytes, no padding */
+
+char *paging_token_encode(const unsigned char *secret, int64_t last, uint64_t scope)
+{
+	unsigned char raw[RAW_LEN];
+	char *out = xmalloc(TOKEN_LEN + 1);
+	int i, j = 0;
+
+	put64(raw, (uint64_t)last);
+	put64(raw + 8, scope);
+	put64(raw + 16, mac(secret, raw, 16));
+	mask(secret, raw);
+	for (i = 0; i < RAW_LEN; i += 3) {
+		uint32_t v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 | raw[i + 2];
+		out[j++] = b64[(v >> 18) & 63];
+		out[j++] = b64[(v >> 12) & 63];
+		out[j++] = b64[(v >> 6) & 63];
+		out[j++] = b64[v & 63];
+	}
+	out[j] = '\0';
+	return out;
+}
+
+int paging_token_decode(const unsigned char *secret, const char *token, int64_t *out_last,
+			uint64_t *out_scope)
+{
+	unsigned char raw[RAW_LEN];
+	int i, j = 0;
+
+	if (strlen(token) != TOKEN_LEN)
+		return -1;
+	for (i = 0; i < TOKEN_LEN; i += 4) {
+		uint32_t v = 0;
+		int k;
+		for (k = 0; k < 4; k++) {
+			const char *p = strchr(b64, token[i + k]);
+			if (!p || !*p)
+				return -1;
+			v = v << 6 | (uint32_t)(p - b64);
+		}
+		raw[j++] = (unsigned char)(v >> 16);
+		raw[j++] = (unsigned char)(v >> 8);
+		raw[j++] = (unsigned char)v;
+	}
+	mask(secret, raw);
+	if (get64(raw + 16) != mac(secret, raw, 16))
+		return -1;
+	*out_last = (int64_t)get64(raw);
+	*out_scope = get64(raw + 8);
+	return *out_last < 0 ? -1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A hash of the caller and every filter value, in a canonical order (a
+ * repeated filter's values sorted), so the same filters give the same scope
+ * however they are ordered in the URL. */
+static uint64_t scope_of(const struct req *r, const char *const *filter_keys)
+{
+	uint64_t h = fnv1a(FNV_INIT, &r->user.seq, sizeof(r->user.seq));
+	const char **vals = xmalloc((r->nquery + 1) * sizeof(*vals));
+	size_t i, n;
+
+	h = fnv1a(h, r->route ? r->path : "", strlen(r->route ? r->path : ""));
+	for (; filter_keys && *filter_keys; filter_keys++) {
+		for (i = 0, n = 0; i < r->nquery; i++)
+			if (strcmp(r->query[i].key, *filter_keys) == 0)
+				vals[n++] = r->query[i].value;
+		qsort(vals, n, sizeof(*vals), cmp_str);
+		h = fnv1a(h, *filter_keys, strlen(*filter_keys) + 1);
+		for (i = 0; i < n; i++)
+			h = fnv1a(h, vals[i], strlen(vals[i]) + 1);
+		h = fnv1a(h, "\n", 1);
+	}
+	free(vals);
+	return h;
+}
+
+/* The single value of query parameter @key, or NULL; a second one is an
+ * error (replied). */
+static int single_or_reply(struct req *r, const char *key, const char **out)
+{
+	int count;
+
+	*out = req_query(r, key, &count);
+	if (count > 1) {
+		reply_error_param(r, ERR_PARAM_INVALID, key, key, "given more than once");
+		return -1;
+	}
+	return 0;
+}
+
+int paging_cursor_or_reply(struct req *r, const char *const *filter_keys, struct cursor *out)
+{
+	const char *size, *token;
+	int64_t n = 0;
+
+	if (single_or_reply(r, "page_size", &size) < 0 ||
+	    single_or_reply(r, "page_token", &token) < 0)
+		return -1;
+	if (size && parse_int64(size, 0, PAGE_SIZE_MAX, &n) < 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "page_size", "page_size",
+				  "must be a whole number from 0 to 1000");
+		return -1;
+	}
+	out->limit = n ? (int)n : PAGE_SIZE_DEFAULT;
+	out->after = 0;
+	out->scope = scope_of(r, filter_keys);
+	if (token && *token) {
+		uint64_t scope;
+		if (paging_token_decode(store_secret(r->app->store), token, &out->after, &scope) < 0) {
+			reply_error_param(r, ERR_PAGE_TOKEN_INVALID, "page_token");
+			return -1;
+		}
+		/* CF-API: "Parameters used to filter the retrieved list must
+		 * remain in subsequent requests with a page token." */
+		if (scope != out->scope) {
+			reply_error_param(r, ERR_PAGE_TOKEN_MISMATCH, "page_token");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+char *paging_next_token(const struct req *r, const struct cursor *c, int64_t last)
+{
+	return paging_token_encode(store_secret(r->app->store), last, c->scope);
+}
+
+int paging_pages_or_reply(struct req *r, int64_t *out_page, int64_t *out_per_page)
+{
+	const char *page, *per_page;
+
+	if (single_or_reply(r, "page", &page) < 0 || single_or_reply(r, "per_page", &per_page) < 0)
+		return -1;
+	*out_page = 1;
+	*out_per_page = 20;
+	if (page && parse_int64(page, 1, 1000000000, out_page) < 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "page", "page",
+				  "must be a whole number of at least 1");
+		return -1;
+	}
+	/* CF-API: per_page minimum 5, maximum 50, default 20 */
+	if (per_page && parse_int64(per_page, 5, 50, out_per_page) < 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "per_page", "per_page",
+				  "must be a whole number from 5 to 50");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* reply.h: Cloudflare's response envelope. Every answer cfmock gives goes
+ * through exactly one of these functions, which set r->status and
+ * r->reply_body; server.c only sends what they built.
+ *
+ * Success: {"success":true,"errors":[],"messages":[],"result":...}, plus
+ * "result_info" on lists. Errors: {"success":false,"errors":[...],
+ * "messages":[]} with "result":null except for operation errors on
+ * Organizations-API routes (see errors.def for why).
+ *
+ * Every function that takes a cJSON tree consumes it, on every path. */
+#ifndef CFMOCK_REPLY_H
+#define CFMOCK_REPLY_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "req.h"
+
+/* 200 with @result (consumed). */
+void reply_ok(struct req *r, cJSON *result);
+/* 200 with the @items array (consumed) and the Organizations-API cursor
+ * result_info: next_page_token (left out when @next_token is NULL) and
+ * total_size. */
+void reply_cursor_list(struct req *r, cJSON *items, const char *next_token, int64_t total);
+/* 200 with the @items array (consumed) and the IAM page-number result_info. */
+void reply_page_list(struct req *r, cJSON *items, int64_t page, int64_t per_page,
+		     int64_t total);
+/* 204, no body. */
+void reply_no_content(struct req *r);
+/* A plain JSON body (consumed) with @status, for cfmock's own /_cfmock API. */
+void reply_json(struct req *r, int status, cJSON *body);
+
+/* The error @e; its message is formatted with the arguments that follow. */
+void reply_error(struct req *r, enum err e, ...);
+/* As reply_error, with "source":{"pointer":@pointer} naming a body field
+ * (RFC 6901, e.g. "/parent/id"). */
+void reply_error_at(struct req *r, enum err e, const char *pointer, ...);
+/* As reply_error, with "source":{"parameter":@param} naming a query
+ * parameter. */
+void reply_error_param(struct req *r, enum err e, const char *param, ...);
+/* 400 with 7003 (naming the path) and 7000: what the live API answers for a
+ * path that routes nowhere or an id of the wrong shape. */
+void reply_no_route(struct req *r);
+/* 400 / 6003 "Invalid request headers" with an error_chain of @n codes. */
+void reply_bad_headers(struct req *r, const enum err *chain, int n);
+
+#endif

@@ -1,0 +1,84 @@
+/* req.h: one HTTP request as the handlers see it, with no libmicrohttpd
+ * types, so unit tests can make one by hand and call router_dispatch().
+ *
+ * Ownership: server.c creates a req on the first access-handler call and
+ * frees it (req_free) only when libmicrohttpd reports the request complete.
+ * Handlers borrow everything reachable from it until then; the strings in
+ * @query, @method, @path and the headers belong to libmicrohttpd's
+ * connection and live as long as the request. */
+#ifndef CFMOCK_REQ_H
+#define CFMOCK_REQ_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ids.h"
+
+struct app;
+struct route;
+
+struct kv {
+	const char *key;
+	const char *value; /* never NULL: "" for "?flag" */
+};
+
+/* The caller, once credentials were checked. */
+struct user {
+	int64_t seq;
+	char id[ID_LEN + 1];
+};
+
+#define REQ_MAX_PARAMS 4
+
+struct req {
+	struct app *app;
+	int64_t start_us;      /* monotonic, for the access log */
+
+	/* the request */
+	const char *method;
+	const char *path;      /* the whole decoded path, "/client/v4/..." */
+	struct kv *query;      /* in the order given; keys may repeat */
+	size_t nquery;
+	size_t query_cap;
+	const char *h_authorization;
+	const char *h_auth_email;
+	const char *h_auth_key;
+	const char *h_service_key;
+	const char *h_content_type;
+	char *body;            /* NUL-terminated copy of the upload */
+	size_t body_len;
+	size_t body_cap;
+	int body_too_large;
+
+	/* set by the router and the central checks */
+	const struct route *route;
+	char *path_buf;        /* the segments @params point into */
+	const char *params[REQ_MAX_PARAMS];
+	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */
+	struct user user;
+
+	/* the reply, set exactly once by a reply_* function */
+	int replied;
+	int status;
+	char *reply_body;      /* NULL for no body */
+	size_t reply_len;
+	char *allow;           /* the Allow header of a 405 */
+};
+
+/* Returns a zeroed request bound to @app. */
+struct req *req_new(struct app *app);
+/* Frees @r and everything it owns. NULL is a no-op. */
+void req_free(struct req *r);
+/* Appends upload bytes to the body, up to @limit bytes in all; past that,
+ * sets body_too_large and drops the rest. */
+void req_append_body(struct req *r, const char *data, size_t len, size_t limit);
+/* Adds one query argument (pointers borrowed). */
+void req_add_query(struct req *r, const char *key, const char *value);
+/* The route parameter at @index (0-based, in pattern order). */
+const char *req_param(const struct req *r, int index);
+/* The value of the query argument @key: NULL if absent. Sets @out_count to
+ * the number of times it appears, if non-NULL. */
+const char *req_query(const struct req *r, const char *key, int *out_count);
+
+#endif

@@ -1,0 +1,127 @@
+/* router.c: see router.h. Linear over the route table: with a few dozen
+ * routes that costs less than one SQLite statement. */
+#include "router.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "json.h"
+#include "reply.h"
+#include "util.h"
+
+#define MAX_SEGMENTS 16
+
+unsigned router_flags(const struct route *route)
+{
+	return route->flags;
+}
+
+/* Splits @p ("/a/b/c") in place into segments. Returns their number, or -1
+ * if there are too many or one is empty: a doubled or trailing slash routes
+ * nowhere, as on the live API. */
+static int split(char *p, char **seg, int max)
+{
+	int n = 0;
+
+	if (*p != '/')
+		return -1;
+	for (;;) {
+		char *start = ++p;
+		while (*p && *p != '/')
+			p++;
+		if (p == start || n == max)
+			return -1;
+		seg[n++] = start;
+		if (!*p)
+			return n;
+		*p = '\0';
+	}
+}
+
+/* 1 if the @n segments match @pattern; captures go to @params. */
+static int match(const char *pattern, char **seg, int n, const char **params)
+{
+	const char *p = pattern;
+	int i = 0, np = 0;
+
+	while (*p == '/') {
+		const char *start = ++p;
+		size_t len;
+
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (i == n)
+			return 0;
+		if (start[0] == ':') {
+			if (!is_hex_id(seg[i]) || np == REQ_MAX_PARAMS)
+				return 0;
+			params[np++] = seg[i];
+		} else if (strlen(seg[i]) != len || memcmp(seg[i], start, len) != 0) {
+			return 0;
+		}
+		i++;
+	}
+	return i == n;
+}
+
+static void allow_add(struct strbuf *allow, const char *method)
+{
+	const char *p = allow->buf;
+	size_t len = strlen(method);
+
+	while (p && *p) {
+		if (strncmp(p, method, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+			return;
+		p = strchr(p, ',');
+		p = p ? p + 2 : NULL;
+	}
+	if (allow->len)
+		strbuf_adds(allow, ", ");
+	strbuf_adds(allow, method);
+}
+
+void router_dispatch(struct req *r)
+{
+	char *seg[MAX_SEGMENTS];
+	const char *params[REQ_MAX_PARAMS];
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	struct strbuf allow = STRBUF_INIT;
+	const struct route *found = NULL;
+	size_t i;
+	int n;
+
+	r->path_buf = xstrdup(r->path);
+	n = split(r->path_buf, seg, MAX_SEGMENTS);
+	for (i = 0; n > 0 && i < routes_count && !found; i++) {
+		memset(params, 0, sizeof(params));
+		if (!match(routes[i].pattern, seg, n, params))
+			continue;
+		if (strcmp(routes[i].method, method) == 0) {
+			found = &routes[i];
+			memcpy(r->params, params, sizeof(params));
+		} else {
+			allow_add(&allow, routes[i].method);
+		}
+	}
+	if (!found) {
+		if (allow.len) {
+			reply_error(r, ERR_METHOD_NOT_ALLOWED, r->method, r->path);
+			r->allow = strbuf_detach(&allow, NULL);
+		} else {
+			reply_no_route(r);
+		}
+		return;
+	}
+	strbuf_release(&allow);
+	r->route = found;
+	if ((found->flags & ROUTE_AUTH) && auth_check_or_reply(r) < 0)
+		return;
+	if ((found->flags & (ROUTE_JSON_BODY | ROUTE_JSON_BODY_OPT)) &&
+	    json_body_or_reply(r, !!(found->flags & ROUTE_JSON_BODY_OPT)) < 0)
+		return;
+	found->handler(r);
+	if (!r->replied)
+		BUG("handler for %s %s set no reply", found->method, found->pattern);
+}

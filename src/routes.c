@@ -1,0 +1,35 @@
+/* routes.c: THE route table, the index of the whole API.
+ *
+ * Adding an endpoint:
+ *  1. read its section of shared/spec/CONTRACT.md;
+ *  2. write the handler in api_<resource>.c and declare it in api.h;
+ *  3. add a row here, with the flags for what the router must check first;
+ *  4. add store_<resource>_<verb> in store.c if it touches state;
+ *  5. add any new error to errors.def (and the README's catalogue);
+ *  6. add cases to tests/http/test_<resource>.py.
+ *
+ * Patterns are matched segment by segment; ":name" matches a 32-hex id. */
+#include "api.h"
+#include "router.h"
+#include "util.h"
+
+#define CF "/client/v4"
+#define ORG (ROUTE_AUTH | ROUTE_ORG_API)
+
+const struct route routes[] = {
+	/* Organizations (CONTRACT.md 4.1) */
+	{ "GET", CF "/organizations", organizations_list, ORG },
+	{ "POST", CF "/organizations", organizations_create, ORG | ROUTE_JSON_BODY },
+	{ "GET", CF "/organizations/:organization_id", organizations_get, ORG },
+	{ "PUT", CF "/organizations/:organization_id", organizations_update, ORG | ROUTE_JSON_BODY },
+	{ "DELETE", CF "/organizations/:organization_id", organizations_delete, ORG },
+	{ "GET", CF "/organizations/:organization_id/profile", organizations_profile_get, ORG },
+	{ "PUT", CF "/organizations/:organization_id/profile", organizations_profile_update,
+	  ORG | ROUTE_JSON_BODY },
+	{ "GET", CF "/organizations/:organization_id/accounts", organizations_accounts_list, ORG },
+
+	/* cfmock's own control API */
+	{ "GET", "/_cfmock/health", control_health, 0 },
+};
+
+const size_t routes_count = ARRAY_SIZE(routes);

@@ -1,0 +1,1022 @@
+/* store.c: all of cfmock's SQL (see store.h). Returns cJSON trees owned by
+ * the caller; never lets a statement or a column pointer out. Statements
+ * are prepared per call: at cfmock's sizes that is simpler than a cache. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ids.h"
+#include "util.h"
+
+struct store {
+	sqlite3 *db;
+	int depth; /* transactions open */
+	int schema_version;
+	unsigned char secret[16];
+};
+
+/* Logs SQLite's message with where it happened; evaluates to STORE_ERROR. */
+#define SQLERR(st) sql_error((st), __FILE__, __LINE__)
+
+static enum store_rc sql_error(struct store *st, const char *file, int line)
+{
+	error("%s:%d: sqlite: %s", file, line, sqlite3_errmsg(st->db));
+	return STORE_ERROR;
+}
+
+static sqlite3_stmt *prep(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		error("cannot prepare '%.60s...': %s", sql, sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	return stmt;
+}
+
+static void bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : NULL;
+}
+
+static int exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("sqlite: %s: %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE (so a second
+ * process on the same file waits for the lock up front instead of failing
+ * halfway), inner ones are savepoints. This lets the fixtures loader wrap
+ * many store calls, each a transaction of its own, into one. */
+static int begin(struct store *st)
+{
+	if (exec(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
+		return -1;
+	st->depth++;
+	return 0;
+}
+
+static void rollback(struct store *st)
+{
+	if (!st->depth)
+		return;
+	st->depth--;
+	if (st->depth)
+		exec(st, "ROLLBACK TO nested; RELEASE nested");
+	else
+		exec(st, "ROLLBACK");
+}
+
+static int commit(struct store *st)
+{
+	if (exec(st, st->depth > 1 ? "RELEASE nested" : "COMMIT") < 0) {
+		rollback(st);
+		return -1;
+	}
+	st->depth--;
+	return 0;
+}
+
+/* Ends a write: commits on STORE_OK, rolls back otherwise. */
+static enum store_rc finish(struct store *st, enum store_rc rc)
+{
+	if (rc == STORE_OK) {
+		if (commit(st) < 0)
+			return STORE_ERROR;
+	} else {
+		rollback(st);
+	}
+	return rc;
+}
+
+int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), void *arg)
+{
+	int rc;
+
+	if (begin(st) < 0)
+		return -1;
+	rc = fn(st, arg);
+	if (rc == 0)
+		return commit(st);
+	rollback(st);
+	return rc;
+}
+
+/* --- opening --- */
+
+static int int_query(struct store *st, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	int rc = -1;
+
+	if (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(stmt, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int load_secret(struct store *st)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT value FROM settings WHERE key = 'page_token_secret'");
+	const char *hex;
+	int rc = -1;
+	size_t i;
+
+	if (!stmt)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW && (hex = col_text(stmt, 0)) && strlen(hex) == 32) {
+		for (i = 0; i < 16; i++) {
+			unsigned v;
+			if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+				break;
+			st->secret[i] = (unsigned char)v;
+		}
+		rc = i == 16 ? 0 : -1;
+	}
+	sqlite3_finalize(stmt);
+	if (rc == 0)
+		return 0;
+
+	{
+		char hexbuf[33];
+		ids_random_bytes(st->secret, sizeof(st->secret));
+		for (i = 0; i < 16; i++)
+			snprintf(hexbuf + 2 * i, 3, "%02x", st->secret[i]);
+		stmt = prep(st, "INSERT OR REPLACE INTO settings(key, value) VALUES ('page_token_secret', ?)");
+		if (!stmt)
+			return -1;
+		bind_text(stmt, 1, hexbuf);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(stmt);
+	}
+	return rc;
+}
+
+static int migrate(struct store *st, char **err)
+{
+	const struct migration *m;
+	int64_t version;
+	int latest = 0;
+
+	for (m = store_migrations; m->version; m++)
+		latest = m->version;
+	if (int_query(st, "PRAGMA user_version", &version) < 0) {
+		*err = xasprintf("cannot read the database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (version > latest) {
+		*err = xasprintf("the database is at schema version %lld, newer than this cfmock "
+				 "knows (%d)", (long long)version, latest);
+		return -1;
+	}
+	for (m = store_migrations; m->version; m++) {
+		char *msg = NULL;
+		char *bump;
+
+		if (m->version <= version)
+			continue;
+		bump = xasprintf("PRAGMA user_version = %d", m->version);
+		if (begin(st) < 0 ||
+		    sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    exec(st, bump) < 0 || commit(st) < 0) {
+			*err = xasprintf("cannot apply schema %s: %s", m->name,
+					 msg ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			free(bump);
+			rollback(st);
+			return -1;
+		}
+		free(bump);
+	}
+	st->schema_version = latest;
+	return 0;
+}
+
+struct store *store_open(const char *path, char **err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int memory = strcmp(path, ":memory:") == 0;
+
+	*err = NULL;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		*err = xasprintf("cannot open database '%s': %s", path,
+				 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* WAL with synchronous=NORMAL: a write that was answered survives a
+	 * crash of the process (the OS holds the log); only a power loss can
+	 * take the last transactions back. */
+	if (exec(st, "PRAGMA foreign_keys = ON") < 0 ||
+	    (!memory && exec(st, "PRAGMA journal_mode = WAL") < 0) ||
+	    exec(st, "PRAGMA synchronous = NORMAL") < 0) {
+		*err = xasprintf("cannot use database '%s': %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (migrate(st, err) < 0)
+		goto fail;
+	if (load_secret(st) < 0) {
+		*err = xasprintf("cannot write to database '%s': %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_schema_version(struct store *st)
+{
+	return st->schema_version;
+}
+
+const unsigned char *store_secret(struct store *st)
+{
+	return st->secret;
+}
+
+int store_is_empty(struct store *st)
+{
+	int64_t n = 1;
+	if (int_query(st, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM organizations)",
+		      &n) < 0)
+		return 0;
+	return n == 0;
+}
+
+/* --- users --- */
+
+static const char *const cred_kinds[] = { "token", "key", "service_key" };
+
+static enum store_rc user_insert(struct store *st, const char *id, const char *email,
+				 struct user *out)
+{
+	sqlite3_stmt *stmt = prep(st, "INSERT INTO users(id, email, create_time) VALUES (?, ?, ?)");
+	char now[CLOCK_RFC3339_LEN + 1], idbuf[ID_LEN + 1];
+	char *synth = NULL;
+	enum store_rc rc = STORE_OK;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	if (!id) {
+		ids_new(idbuf);
+		id = idbuf;
+	}
+	if (!email)
+		email = synth = xasprintf("%s@users.cfmock.invalid", id);
+	clock_now(now);
+	bind_text(stmt, 1, id);
+	bind_text(stmt, 2, email);
+	bind_text(stmt, 3, now);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_CONSTRAINT_UNIQUE)
+		rc = STORE_CONFLICT;
+	else if (step != SQLITE_DONE)
+		rc = SQLERR(st);
+	else {
+		out->seq = sqlite3_last_insert_rowid(st->db);
+		memcpy(out->id, id, ID_LEN + 1);
+	}
+	sqlite3_finalize(stmt);
+	free(synth);
+	return rc;
+}
+
+static enum store_rc cred_insert(struct store *st, enum cred_kind kind, const char *secret,
+				 int64_t user_seq)
+{
+	sqlite3_stmt *stmt = prep(st, "INSERT OR IGNORE INTO credentials(kind, secret, user_seq) "
+				      "VALUES (?, ?, ?)");
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	bind_text(stmt, 1, cred_kinds[kind]);
+	bind_text(stmt, 2, secret);
+	sqlite3_bind_int64(stmt, 3, user_seq);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Looks the user up by credential (or by email for CRED_KEY). */
+static enum store_rc user_find(struct store *st, enum cred_kind kind, const char *secret,
+			       const char *email, struct user *out)
+{
+	sqlite3_stmt *stmt;
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	/* CF-API: with X-Auth-Email + X-Auth-Key the email names the user; in
+	 * the default open mode any well-formed key is accepted for it. */
+	if (kind == CRED_KEY) {
+		stmt = prep(st, "SELECT seq, id FROM users WHERE email = ?");
+		if (stmt)
+			bind_text(stmt, 1, email);
+	} else {
+		stmt = prep(st, "SELECT u.seq, u.id FROM credentials c JOIN users u ON u.seq = c.user_seq "
+				"WHERE c.kind = ? AND c.secret = ?");
+		if (stmt) {
+			bind_text(stmt, 1, cred_kinds[kind]);
+			bind_text(stmt, 2, secret);
+		}
+	}
+	if (!stmt)
+		return STORE_ERROR;
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		out->seq = sqlite3_column_int64(stmt, 0);
+		snprintf(out->id, sizeof(out->id), "%s", col_text(stmt, 1));
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_users_resolve(struct store *st, enum cred_kind kind, const char *secret,
+				  const char *email, struct user *out)
+{
+	enum store_rc rc = user_find(st, kind, secret, email, out);
+
+	if (rc != STORE_NOT_FOUND)
+		return rc;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = user_insert(st, NULL, kind == CRED_KEY ? email : NULL, out);
+	if (rc == STORE_OK)
+		rc = cred_insert(st, kind, secret, out->seq);
+	return finish(st, rc);
+}
+
+enum store_rc store_users_add(struct store *st, const char *id, const char *email,
+			      const char *api_key, struct user *out)
+{
+	enum store_rc rc;
+
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = user_insert(st, id, email, out);
+	if (rc == STORE_OK && api_key)
+		rc = cred_insert(st, CRED_KEY, api_key, out->seq);
+	return finish(st, rc);
+}
+
+enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token)
+{
+	sqlite3_stmt *stmt = prep(st, "INSERT INTO credentials(kind, secret, user_seq, token_id) "
+				      "VALUES ('token', ?, ?, ?)");
+	char token_id[ID_LEN + 1];
+	enum store_rc rc = STORE_OK;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	ids_new(token_id);
+	bind_text(stmt, 1, token);
+	sqlite3_bind_int64(stmt, 2, u->seq);
+	bind_text(stmt, 3, token_id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_CONSTRAINT_PRIMARYKEY || step == SQLITE_CONSTRAINT_UNIQUE)
+		rc = STORE_CONFLICT;
+	else if (step != SQLITE_DONE)
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_users_find_email(struct store *st, const char *email, struct user *out)
+{
+	return user_find(st, CRED_KEY, NULL, email, out);
+}
+
+/* --- organizations --- */
+
+/* CF-API: meta.flags (five fields, spec c92b9b0f) and meta.tenant_flags
+ * (eight, newer docs) are both optional; cfmock sends both so clients of
+ * either generation find theirs. Every feature is on for a cfmock user. */
+static const char *const org_flags[] = {
+	"account_creation", "account_deletion", "account_migration", "account_mobility",
+	"sub_org_creation",
+};
+static const char *const org_tenant_flags[] = {
+	"account_creation", "account_creation_applies_tenant_defaults", "account_deletion",
+	"account_migration", "account_mobility", "enterprise_capability", "member_management",
+	"sub_org_creation",
+};
+
+static const char *const profile_keys[] = {
+	"business_address", "business_email", "business_name", "business_phone",
+	"external_metadata",
+};
+
+#define ORG_COLS                                                                          \
+	"o.seq, o.id, o.name, o.create_time, o.tags, c.id, p.id, p.name, "               \
+	"o.business_address, o.business_email, o.business_name, o.business_phone, "      \
+	"o.external_metadata"
+#define ORG_JOINS                                                                         \
+	" JOIN users c ON c.seq = o.creator_seq "                                        \
+	"LEFT JOIN organizations p ON p.seq = o.parent_seq"
+#define ORG_FROM "organizations o" ORG_JOINS
+#define ORG_COL_PROFILE 8
+
+/* The profile's fields in the order of profile_keys. */
+static void profile_fields(const struct org_profile *p, const char **out)
+{
+	out[0] = p->business_address;
+	out[1] = p->business_email;
+	out[2] = p->business_name;
+	out[3] = p->business_phone;
+	out[4] = p->external_metadata;
+}
+
+static cJSON *profile_from_row(sqlite3_stmt *stmt, int col)
+{
+	cJSON *p = cJSON_CreateObject();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(profile_keys); i++) {
+		const char *v = col_text(stmt, col + (int)i);
+		cJSON_AddStringToObject(p, profile_keys[i], v ? v : "");
+	}
+	return p;
+}
+
+static cJSON *org_from_row(sqlite3_stmt *stmt)
+{
+	cJSON *o = cJSON_CreateObject(), *meta, *flags, *tags;
+	const char *t;
+	size_t i;
+
+	cJSON_AddStringToObject(o, "id", col_text(stmt, 1));
+	cJSON_AddStringToObject(o, "name", col_text(stmt, 2));
+	cJSON_AddStringToObject(o, "create_time", col_text(stmt, 3));
+	meta = cJSON_AddObjectToObject(o, "meta");
+	flags = cJSON_AddObjectToObject(meta, "flags");
+	for (i = 0; i < ARRAY_SIZE(org_flags); i++)
+		cJSON_AddStringToObject(flags, org_flags[i], "enabled");
+	flags = cJSON_AddObjectToObject(meta, "tenant_flags");
+	for (i = 0; i < ARRAY_SIZE(org_tenant_flags); i++)
+		cJSON_AddStringToObject(flags, org_tenant_flags[i], "enabled");
+	/* CF-API: hierarchy_tags runs root -> self; an organization's tag is
+	 * its id. managed_by names the user that created it. */
+	tags = cJSON_AddArrayToObject(meta, "hierarchy_tags");
+	for (t = col_text(stmt, 4); t && *t;) {
+		size_t len = strcspn(t, ",");
+		char *tag = xstrndup(t, len);
+		cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
+		free(tag);
+		t += len + (t[len] == ',');
+	}
+	cJSON_AddStringToObject(meta, "managed_by", col_text(stmt, 5));
+	if (col_text(stmt, 6)) {
+		cJSON *parent = cJSON_AddObjectToObject(o, "parent");
+		cJSON_AddStringToObject(parent, "id", col_text(stmt, 6));
+		cJSON_AddStringToObject(parent, "name", col_text(stmt, 7));
+	}
+	if (col_text(stmt, ORG_COL_PROFILE))
+		cJSON_AddItemToObject(o, "profile", profile_from_row(stmt, ORG_COL_PROFILE));
+	return o;
+}
+
+/* The internal key of organization @id if @u can see it. */
+static enum store_rc org_visible(struct store *st, const struct user *u, const char *id,
+				 int64_t *out_seq)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT o.seq FROM organizations o JOIN org_access a "
+				      "ON a.org_seq = o.seq AND a.user_seq = ? WHERE o.id = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, u->seq);
+	bind_text(stmt, 2, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*out_seq = sqlite3_column_int64(stmt, 0);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static enum store_rc org_by_seq(struct store *st, int64_t seq, cJSON **out)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT " ORG_COLS " FROM " ORG_FROM " WHERE o.seq = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, seq);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*out = org_from_row(stmt);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The parent's key and tags, if @u can see it. */
+static enum store_rc org_parent(struct store *st, const struct user *u, const char *id,
+				int64_t *out_seq, char **out_tags)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT o.seq, o.tags FROM organizations o JOIN org_access a "
+				      "ON a.org_seq = o.seq AND a.user_seq = ? WHERE o.id = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, u->seq);
+	bind_text(stmt, 2, id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*out_seq = sqlite3_column_int64(stmt, 0);
+		*out_tags = xstrdup(col_text(stmt, 1));
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static enum store_rc org_insert(struct store *st, const struct user *u, const struct org_new *o,
+				int64_t *out_seq)
+{
+	sqlite3_stmt *stmt = NULL;
+	char idbuf[ID_LEN + 1], now[CLOCK_RFC3339_LEN + 1];
+	const char *id = o->id;
+	char *parent_tags = NULL, *tags = NULL;
+	int64_t parent_seq = 0, seq;
+	enum store_rc rc;
+	int step;
+	size_t i;
+
+	if (o->parent_id) {
+		rc = org_parent(st, u, o->parent_id, &parent_seq, &parent_tags);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	if (!id) {
+		ids_new(idbuf);
+		id = idbuf;
+	}
+	tags = parent_tags ? xasprintf("%s,%s", parent_tags, id) : xstrdup(id);
+	clock_now(now);
+	stmt = prep(st, "INSERT INTO organizations(id, name, parent_seq, creator_seq, tags, "
+			"create_time, business_address, business_email, business_name, "
+			"business_phone, external_metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	bind_text(stmt, 1, id);
+	bind_text(stmt, 2, o->name);
+	if (parent_seq)
+		sqlite3_bind_int64(stmt, 3, parent_seq);
+	sqlite3_bind_int64(stmt, 4, u->seq);
+	bind_text(stmt, 5, tags);
+	bind_text(stmt, 6, o->create_time ? o->create_time : now);
+	if (o->profile) {
+		const char *fields[ARRAY_SIZE(profile_keys)];
+		profile_fields(o->profile, fields);
+		for (i = 0; i < ARRAY_SIZE(profile_keys); i++)
+			bind_text(stmt, 7 + (int)i, fields[i]);
+	}
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_CONSTRAINT_UNIQUE || step == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		rc = STORE_CONFLICT;
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+		goto out;
+	}
+	seq = sqlite3_last_insert_rowid(st->db);
+	sqlite3_finalize(stmt);
+
+	/* Whoever sees the parent sees the child; the creator sees it too. */
+	stmt = prep(st, "INSERT OR IGNORE INTO org_access(user_seq, org_seq) "
+			"SELECT user_seq, ?1 FROM org_access WHERE org_seq = ?2 "
+			"UNION SELECT ?3, ?1");
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, seq);
+	sqlite3_bind_int64(stmt, 2, parent_seq);
+	sqlite3_bind_int64(stmt, 3, u->seq);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		rc = SQLERR(st);
+		goto out;
+	}
+	*out_seq = seq;
+	rc = STORE_OK;
+out:
+	sqlite3_finalize(stmt);
+	free(parent_tags);
+	free(tags);
+	return rc;
+}
+
+enum store_rc store_orgs_create(struct store *st, const struct user *u,
+				const struct org_new *o, cJSON **out)
+{
+	enum store_rc rc;
+	int64_t seq = 0;
+
+	*out = NULL;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = org_insert(st, u, o, &seq);
+	if (rc == STORE_OK)
+		rc = org_by_seq(st, seq, out);
+	rc = finish(st, rc);
+	if (rc != STORE_OK && *out) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+enum store_rc store_orgs_get(struct store *st, const struct user *u, const char *id,
+			     cJSON **out)
+{
+	int64_t seq;
+	enum store_rc rc = org_visible(st, u, id, &seq);
+	return rc == STORE_OK ? org_by_seq(st, seq, out) : rc;
+}
+
+enum store_rc store_orgs_rename(struct store *st, const struct user *u, const char *id,
+				const char *name, cJSON **out)
+{
+	sqlite3_stmt *stmt;
+	enum store_rc rc;
+	int64_t seq;
+
+	*out = NULL;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = org_visible(st, u, id, &seq);
+	if (rc == STORE_OK) {
+		stmt = prep(st, "UPDATE organizations SET name = ? WHERE seq = ?");
+		if (!stmt) {
+			rc = STORE_ERROR;
+		} else {
+			bind_text(stmt, 1, name);
+			sqlite3_bind_int64(stmt, 2, seq);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				rc = SQLERR(st);
+			sqlite3_finalize(stmt);
+		}
+	}
+	if (rc == STORE_OK)
+		rc = org_by_seq(st, seq, out);
+	rc = finish(st, rc);
+	if (rc != STORE_OK && *out) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* How many rows @sql (one "?" for the organization) counts. */
+static enum store_rc count_of(struct store *st, const char *sql, int64_t seq, int64_t *out)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, seq);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_orgs_delete(struct store *st, const struct user *u, const char *id,
+				char **out_what)
+{
+	sqlite3_stmt *stmt;
+	enum store_rc rc;
+	int64_t seq, children = 0;
+
+	*out_what = NULL;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = org_visible(st, u, id, &seq);
+	if (rc == STORE_OK)
+		rc = count_of(st, "SELECT count(*) FROM organizations WHERE parent_seq = ?", seq,
+			      &children);
+	/* CF-API: "The organization MUST be empty before deleting. It must not
+	 * contain any sub-organizations, accounts, members or users." */
+	if (rc == STORE_OK && children) {
+		*out_what = xasprintf("%lld sub-organization%s", (long long)children,
+				      children == 1 ? "" : "s");
+		rc = STORE_CONFLICT;
+	}
+	if (rc == STORE_OK) {
+		stmt = prep(st, "DELETE FROM organizations WHERE seq = ?");
+		if (!stmt) {
+			rc = STORE_ERROR;
+		} else {
+			sqlite3_bind_int64(stmt, 1, seq);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				rc = SQLERR(st);
+			sqlite3_finalize(stmt);
+		}
+	}
+	return finish(st, rc);
+}
+
+enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, const char *id,
+				     cJSON **out)
+{
+	sqlite3_stmt *stmt;
+	enum store_rc rc;
+	int64_t seq;
+
+	rc = org_visible(st, u, id, &seq);
+	if (rc != STORE_OK)
+		return rc;
+	stmt = prep(st, "SELECT business_address, business_email, business_name, business_phone, "
+			"external_metadata FROM organizations WHERE seq = ?");
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, seq);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = profile_from_row(stmt, 0);
+	else
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_orgs_profile_set(struct store *st, const struct user *u, const char *id,
+				     const struct org_profile *p)
+{
+	sqlite3_stmt *stmt;
+	enum store_rc rc;
+	int64_t seq;
+
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = org_visible(st, u, id, &seq);
+	if (rc == STORE_OK) {
+		stmt = prep(st, "UPDATE organizations SET business_address = ?, business_email = ?, "
+				"business_name = ?, business_phone = ?, external_metadata = ? "
+				"WHERE seq = ?");
+		if (!stmt) {
+			rc = STORE_ERROR;
+		} else {
+			const char *fields[ARRAY_SIZE(profile_keys)];
+			size_t i;
+
+			profile_fields(p, fields);
+			for (i = 0; i < ARRAY_SIZE(profile_keys); i++)
+				bind_text(stmt, 1 + (int)i, fields[i]);
+			sqlite3_bind_int64(stmt, 6, seq);
+			if (sqlite3_step(stmt) != SQLITE_DONE)
+				rc = SQLERR(st);
+			sqlite3_finalize(stmt);
+		}
+	}
+	return finish(st, rc);
+}
+
+/* --- listing --- */
+
+/* Values to bind, in order, for a query built from fragments. Text values
+ * are owned by the list. */
+struct binds {
+	struct {
+		int is_text;
+		int64_t i;
+		char *s;
+	} v[1024 + 16];
+	int n;
+};
+
+static void bind_add_int(struct binds *b, int64_t i)
+{
+	if (b->n == (int)ARRAY_SIZE(b->v))
+		BUG("too many bind values");
+	b->v[b->n].is_text = 0;
+	b->v[b->n].i = i;
+	b->v[b->n].s = NULL;
+	b->n++;
+}
+
+/* Takes ownership of @s. */
+static void bind_add_text(struct binds *b, char *s)
+{
+	if (b->n == (int)ARRAY_SIZE(b->v))
+		BUG("too many bind values");
+	b->v[b->n].is_text = 1;
+	b->v[b->n].s = s;
+	b->n++;
+}
+
+static void binds_apply(const struct binds *b, sqlite3_stmt *stmt)
+{
+	int i;
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i].is_text)
+			bind_text(stmt, i + 1, b->v[i].s);
+		else
+			sqlite3_bind_int64(stmt, i + 1, b->v[i].i);
+	}
+}
+
+static void binds_release(struct binds *b)
+{
+	int i;
+	for (i = 0; i < b->n; i++)
+		free(b->v[i].s);
+	b->n = 0;
+}
+
+/* A LIKE pattern (ESCAPE '\') matching @s literally, between @pre and
+ * @post ("%" or ""). LIKE is case-insensitive for ASCII letters. */
+static char *like_pattern(const char *pre, const char *s, const char *post)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, pre);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '%' || *s == '_')
+			strbuf_add(&sb, "\\", 1);
+		strbuf_add(&sb, s, 1);
+	}
+	strbuf_adds(&sb, post);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Appends the WHERE conditions of @f (after the visibility condition). */
+static void org_filter_sql(const struct org_filter *f, struct strbuf *sql, struct binds *b)
+{
+	int i;
+
+	if (f->ids) {
+		strbuf_adds(sql, " AND o.id IN (");
+		for (i = 0; i < f->nids; i++) {
+			strbuf_adds(sql, i ? ", ?" : "?");
+			bind_add_text(b, xstrdup(f->ids[i]));
+		}
+		strbuf_adds(sql, ")");
+	}
+	if (f->name) {
+		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		bind_add_text(b, like_pattern("", f->name, ""));
+	}
+	if (f->name_starts) {
+		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		bind_add_text(b, like_pattern("", f->name_starts, "%"));
+	}
+	if (f->name_ends) {
+		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		bind_add_text(b, like_pattern("%", f->name_ends, ""));
+	}
+	if (f->name_contains) {
+		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		bind_add_text(b, like_pattern("%", f->name_contains, "%"));
+	}
+	if (f->parent_null)
+		strbuf_adds(sql, " AND o.parent_seq IS NULL");
+	if (f->parent_id) {
+		strbuf_adds(sql, " AND o.parent_seq = (SELECT seq FROM organizations WHERE id = ?)");
+		bind_add_text(b, xstrdup(f->parent_id));
+	}
+	if (f->containing_org) {
+		/* the organizations above it, its parent up to the root */
+		strbuf_adds(sql, " AND o.seq IN (WITH RECURSIVE up(s) AS ("
+				 "SELECT parent_seq FROM organizations WHERE id = ? "
+				 "UNION ALL SELECT x.parent_seq FROM organizations x JOIN up "
+				 "ON x.seq = up.s) SELECT s FROM up)");
+		bind_add_text(b, xstrdup(f->containing_org));
+	}
+	/* Organizations hold no accounts or members before those tables exist,
+	 * so no organization contains one yet. */
+	if (f->containing_account || f->containing_user)
+		strbuf_adds(sql, " AND 0");
+}
+
+enum store_rc store_orgs_list(struct store *st, const struct user *u, const struct org_filter *f,
+			      int64_t after, int limit, cJSON **out, int64_t *out_last,
+			      int *out_more, int64_t *out_total)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct binds *b = xcalloc(1, sizeof(*b));
+	sqlite3_stmt *stmt = NULL;
+	enum store_rc rc = STORE_OK;
+	cJSON *items = NULL;
+	int n = 0, step;
+
+	*out = NULL;
+	*out_more = 0;
+	*out_last = after;
+
+	/* the total, with the filters but not the cursor */
+	strbuf_adds(&sql, "SELECT count(*) FROM org_access a JOIN organizations o "
+			  "ON o.seq = a.org_seq WHERE a.user_seq = ?");
+	bind_add_int(b, u->seq);
+	org_filter_sql(f, &sql, b);
+	stmt = prep(st, sql.buf);
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	binds_apply(b, stmt);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		rc = SQLERR(st);
+		goto out;
+	}
+	*out_total = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	stmt = NULL;
+
+	/* the page: one more than asked, to know whether more follow */
+	binds_release(b);
+	sql.len = 0;
+	strbuf_adds(&sql, "SELECT " ORG_COLS " FROM org_access a JOIN organizations o "
+			  "ON o.seq = a.org_seq" ORG_JOINS " WHERE a.user_seq = ? AND a.org_seq > ?");
+	bind_add_int(b, u->seq);
+	bind_add_int(b, after);
+	org_filter_sql(f, &sql, b);
+	strbuf_adds(&sql, " ORDER BY a.org_seq LIMIT ?");
+	bind_add_int(b, (int64_t)limit + 1);
+	stmt = prep(st, sql.buf);
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	binds_apply(b, stmt);
+	items = cJSON_CreateArray();
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == limit) {
+			*out_more = 1;
+			break;
+		}
+		cJSON_AddItemToArray(items, org_from_row(stmt));
+		*out_last = sqlite3_column_int64(stmt, 0);
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = SQLERR(st);
+		goto out;
+	}
+	*out = items;
+	items = NULL;
+out:
+	sqlite3_finalize(stmt);
+	cJSON_Delete(items);
+	binds_release(b);
+	free(b);
+	strbuf_release(&sql);
+	return rc;
+}
