@@ -33,14 +33,9 @@ static int fail(struct loader *l, const char *fmt, ...)
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 	char *msg;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	msg = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (l->where.len)
 		strbuf_addf(&sb, "%s: ", l->where.buf);

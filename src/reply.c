@@ -89,17 +89,8 @@ static cJSON *error_item(enum err e, va_list ap)
 {
 	const struct err_info *info = err_info(e);
 	cJSON *item = cJSON_CreateObject();
-	char *msg;
-	va_list copy;
-	int n;
+	char *msg = xvasprintf(info->message, ap);
 
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, info->message, copy);
-	va_end(copy);
-	if (n < 0)
-		BUG("bad message format for %s", info->name);
-	msg = xmalloc((size_t)n + 1);
-	vsnprintf(msg, (size_t)n + 1, info->message, ap);
 	cJSON_AddNumberToObject(item, "code", info->code);
 	cJSON_AddStringToObject(item, "message", msg);
 	free(msg);

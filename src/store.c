@@ -52,15 +52,12 @@ static const char *col_text(sqlite3_stmt *stmt, int i)
 	return s ? (const char *)s : NULL;
 }
 
+/* Runs @sql; -1 on failure, leaving the message in sqlite3_errmsg(). Quiet:
+ * at start-up the caller turns the failure into one line, at run time
+ * begin() and commit() log it. */
 static int exec(struct store *st, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error("sqlite: %s: %s", sql, msg ? msg : "?");
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (so a second
@@ -70,7 +67,7 @@ static int exec(struct store *st, const char *sql)
 static int begin(struct store *st)
 {
 	if (exec(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
-		return -1;
+		return error("sqlite: cannot begin a transaction: %s", sqlite3_errmsg(st->db));
 	st->depth++;
 	return 0;
 }
@@ -89,6 +86,7 @@ static void rollback(struct store *st)
 static int commit(struct store *st)
 {
 	if (exec(st, st->depth > 1 ? "RELEASE nested" : "COMMIT") < 0) {
+		error("sqlite: cannot commit: %s", sqlite3_errmsg(st->db));
 		rollback(st);
 		return -1;
 	}

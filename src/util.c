@@ -50,23 +50,33 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
+	char small[256], *out;
+	va_list copy;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
 	if (n < 0)
 		BUG("bad format '%s'", fmt);
-	sb.cap = (size_t)n + 1;
-	sb.buf = xmalloc(sb.cap);
+	if ((size_t)n < sizeof(small))
+		return xstrndup(small, (size_t)n);
+	out = xmalloc((size_t)n + 1);
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	return out;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
 	va_start(ap, fmt);
-	vsnprintf(sb.buf, sb.cap, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return sb.buf;
+	return s;
 }
 
 void die(const char *fmt, ...)
@@ -135,18 +145,13 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	char *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		BUG("bad format '%s'", fmt);
-	strbuf_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
+	strbuf_adds(sb, s);
+	free(s);
 }
 
 char *strbuf_detach(struct strbuf *sb, size_t *out_len)

@@ -33,8 +33,9 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* Returns a new string the caller frees. */
+/* Return a new string the caller frees. */
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
 
 /* Start-up failure: prints "cfmock: <msg>" to stderr and exits 1. Never
  * called once the server is listening. */

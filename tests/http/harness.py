@@ -1,0 +1,282 @@
+"""harness.py: run the real cfmock binary on a free port and talk to it.
+
+Every http test starts its own server (port 0, its own database), so test
+files run in parallel. The server is found through $CFMOCK_BIN (set by
+meson); $CFMOCK_WRAPPER (e.g. "valgrind --error-exitcode=1") wraps it.
+Each test file ends with `harness.main()`, which runs its unittest cases
+and prints TAP for meson."""
+import http.client
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import unittest
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.environ.get('CFMOCK_BIN') or os.path.join(HERE, '..', '..', 'build', 'src', 'cfmock')
+WRAPPER = shlex.split(os.environ.get('CFMOCK_WRAPPER', ''))
+START_TIMEOUT = 60 if WRAPPER else 10
+
+# The fixed clock and seed every server starts with unless told otherwise:
+# ids and timestamps are then the same on every run.
+CLOCK = '2026-01-01T00:00:00Z'
+SEED = '1'
+
+TOKEN_A = 'token-team-a'
+TOKEN_B = 'token-team-b'
+
+
+def bearer(token):
+    return {'Authorization': 'Bearer ' + token}
+
+
+class Response:
+    def __init__(self, status, headers, raw):
+        self.status = status
+        self.headers = headers          # dict, lowercase names
+        self.raw = raw                  # bytes
+        try:
+            self.json = json.loads(raw) if raw else None
+        except ValueError:
+            self.json = None
+
+    def __repr__(self):
+        return 'Response(%d, %r)' % (self.status, self.raw[:500])
+
+
+class Server:
+    """A running cfmock. Use as a context manager, or call stop()."""
+
+    def __init__(self, *args, db=':memory:', seed=SEED, clock=CLOCK, env=None,
+                 access_log=False):
+        self.args = ['--bind', '127.0.0.1', '--port', '0', '--db', db]
+        if seed is not None:
+            self.args += ['--seed', seed]
+        if clock is not None:
+            self.args += ['--clock', clock]
+        if not access_log:
+            self.args += ['--access-log', 'off']
+        self.args += list(args)
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(WRAPPER + [BIN] + self.args, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=full_env)
+        self.stdout_lines = []
+        self.stderr = b''
+        first = self._read_first_line()
+        if not first.startswith('cfmock listening on http://'):
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError('cfmock did not start: %r %r' % (first, self.proc.stderr.read()))
+        self.base = first.split('listening on ', 1)[1].strip()      # .../client/v4
+        hostport = self.base.split('//', 1)[1].split('/', 1)[0]
+        self.host, self.port = hostport.rsplit(':', 1)
+        self.port = int(self.port)
+        self._drain()
+        self.wait_healthy()
+
+    def _read_first_line(self):
+        out = []
+
+        def reader():
+            out.append(self.proc.stdout.readline().decode('utf-8', 'replace'))
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        t.join(START_TIMEOUT)
+        return out[0] if out else ''
+
+    def _drain(self):
+        def out():
+            for line in self.proc.stdout:
+                self.stdout_lines.append(line.decode('utf-8', 'replace'))
+
+        def err():
+            data = self.proc.stderr.read()
+            self.stderr += data or b''
+        self._threads = [threading.Thread(target=out, daemon=True),
+                         threading.Thread(target=err, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def wait_healthy(self):
+        deadline = time.time() + START_TIMEOUT
+        while time.time() < deadline:
+            try:
+                if self.request('GET', '/_cfmock/health', auth=None).status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError('cfmock never became healthy')
+
+    def request(self, method, path, body=None, auth=TOKEN_A, headers=None, raw=None,
+                query=None, timeout=30):
+        """Sends one request. path is relative to /client/v4 unless it starts
+        with /_cfmock or is absolute-from-root (starts with //). body is
+        JSON-encoded; raw is sent as is. auth is a bearer token (None: no
+        credentials). query is a dict or a list of (key, value) pairs."""
+        if path.startswith('/_cfmock') or path.startswith('//'):
+            url = path[1:] if path.startswith('//') else path
+        else:
+            url = '/client/v4' + path
+        if query:
+            url += '?' + urllib.parse.urlencode(query, doseq=True)
+        h = {}
+        if auth:
+            h.update(bearer(auth))
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h['Content-Type'] = 'application/json'
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+        h.update(headers or {})
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.request(method, url, body=data, headers=h)
+            resp = conn.getresponse()
+            payload = resp.read()
+            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+        finally:
+            conn.close()
+
+    def stop(self):
+        """SIGTERM, then the exit status (0 expected: a clean shutdown)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        for t in self._threads:
+            t.join(5)
+        return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_cfmock(*args, env=None, timeout=10):
+    """Runs cfmock to completion (for --help, failing starts); returns
+    (exit code, stdout, stderr) as text."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run(WRAPPER + [BIN] + list(args), capture_output=True, env=full_env,
+                       timeout=timeout * (6 if WRAPPER else 1))
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def ok_envelope(result, **extra):
+    """The whole success envelope cfmock sends."""
+    env = {'success': True, 'errors': [], 'messages': [], 'result': result}
+    env.update(extra)
+    return env
+
+
+class ServerTest(unittest.TestCase):
+    """A test case with one fresh server per test (self.srv). Stopping it
+    must exit 0, which makes a leak or crash under a sanitizer fail the test
+    that caused it."""
+    server_args = ()
+    server_kwargs = {}
+
+    def setUp(self):
+        self.srv = Server(*self.server_args, **self.server_kwargs)
+
+    def tearDown(self):
+        code = self.srv.stop()
+        self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, self.srv.stderr.decode()))
+
+    def req(self, *a, **kw):
+        return self.srv.request(*a, **kw)
+
+    def assertError(self, resp, status, codes, result_key='null'):
+        """resp is an error envelope with exactly these error codes, in
+        order. result_key: 'null' (IAM/gateway: "result": null) or 'absent'
+        (Organizations-API operation errors)."""
+        self.assertEqual(resp.status, status, resp)
+        self.assertIsNotNone(resp.json, resp)
+        self.assertIs(resp.json['success'], False, resp)
+        self.assertEqual([e['code'] for e in resp.json['errors']], codes, resp)
+        self.assertEqual(resp.json['messages'], [], resp)
+        for e in resp.json['errors']:
+            self.assertIsInstance(e['message'], str)
+            self.assertTrue(e['message'])
+        if result_key == 'null':
+            self.assertIn('result', resp.json)
+            self.assertIsNone(resp.json['result'])
+        else:
+            self.assertNotIn('result', resp.json)
+        self.assertEqual(resp.headers.get('content-type'), 'application/json')
+
+
+class _TapResult(unittest.TestResult):
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    def _line(self, ok, test, note=''):
+        self.n += 1
+        print('%s %d - %s%s' % ('ok' if ok else 'not ok', self.n, test.id(), note), flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._line(True, test)
+
+    def _fail(self, test, err, kind):
+        self._line(False, test)
+        for line in ''.join(traceback.format_exception(*err)).splitlines():
+            print('# ' + line, flush=True)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._fail(test, err, 'failure')
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._fail(test, err, 'error')
+
+    def addSkip(self, test, reason):
+        # a skipped test is a defect: report it as a failure
+        super().addSkip(test, reason)
+        self._line(False, test, ' # skipped: ' + reason)
+
+    def addExpectedFailure(self, test, err):
+        super().addExpectedFailure(test, err)
+        self._line(False, test, ' # expected failure is not allowed')
+
+    def addUnexpectedSuccess(self, test):
+        super().addUnexpectedSuccess(test)
+        self._line(False, test)
+
+
+def main():
+    """Runs the calling module's tests, printing TAP."""
+    module = sys.modules['__main__']
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    if len(sys.argv) > 1:   # run only tests whose id contains an argument
+        suite = unittest.TestSuite(t for t in _flatten(suite) if any(a in t.id() for a in sys.argv[1:]))
+    print('1..%d' % suite.countTestCases(), flush=True)
+    result = _TapResult()
+    suite.run(result)
+    bad = len(result.failures) + len(result.errors) + len(result.skipped) + \
+        len(result.expectedFailures) + len(result.unexpectedSuccesses)
+    sys.exit(1 if bad or result.n == 0 else 0)
+
+
+def _flatten(suite):
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            yield from _flatten(t)
+        else:
+            yield t

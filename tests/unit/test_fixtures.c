@@ -1,0 +1,73 @@
+/* test_fixtures.c: src/fixtures.c, validation and all-or-nothing loading. */
+#include "fixture.h"
+#include "fixtures.h"
+#include "testhelp.h"
+
+static int load(const char *text, char **err)
+{
+	return fixtures_load_text(test_app.store, text, strlen(text), err);
+}
+
+TEST("fixtures: a nested hierarchy loads with its ids and owners")
+{
+	char *err = NULL;
+	struct user u;
+	cJSON *o = NULL;
+	test_app_new();
+	CHECK(load("{\"users\":[{\"email\":\"alice@example.com\",\"api_key\":"
+		   "\"144c9defac04969c7bfad8efaa8ea194\",\"tokens\":[\"alice-token\"]}],"
+		   "\"organizations\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"name\":\"Root\","
+		   "\"owner\":\"alice@example.com\",\"organizations\":[{\"id\":"
+		   "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"name\":\"Child\"}]}]}",
+		   &err) == 0);
+	CHECK(err == NULL);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "alice-token", NULL, &u),
+		     STORE_OK);
+	CHECK_EQ_INT(store_orgs_get(test_app.store, &u, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &o),
+		     STORE_OK);
+	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "parent"), "id")->valuestring,
+		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	cJSON_Delete(o);
+	test_app_free();
+}
+
+TEST("fixtures: errors name the entry, and nothing is loaded")
+{
+	static const struct {
+		const char *text;
+		const char *want;
+	} cases[] = {
+		{ "[", "not valid JSON" },
+		{ "[]", "must be a JSON object" },
+		{ "{\"orgs\":[]}", "unknown key 'orgs'" },
+		{ "{\"users\":[{}]}", "users[0]: 'email' is required" },
+		{ "{\"users\":[{\"email\":\"a@b.c\",\"api_key\":\"XYZ\"}]}", "users[0]: 'api_key'" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"},{\"email\":\"A@b.c\"}]}", "users[1]: a user with" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"organizations\":[{\"name\":\"ok\"},{\"nam\":\"typo\"}]}]}",
+		  "organizations[0].organizations[1]: unknown key 'nam'" },
+		{ "{\"organizations\":[{\"name\":\"R\",\"owner\":\"who@b.c\"}]}",
+		  "organizations[0]: owner 'who@b.c' is not one of the fixture's users" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"id\":\"nothex\"}]}", "organizations[0]: 'id' must be 32" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"create_time\":\"yesterday\"}]}", "organizations[0]: 'create_time'" },
+	};
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *err = NULL;
+		test_app_new();
+		CHECK(load(cases[i].text, &err) < 0);
+		if (!err || !strstr(err, cases[i].want))
+			printf("# case %zu: got '%s'\n", i, err ? err : "(null)");
+		CHECK(err && strstr(err, cases[i].want));
+		CHECK(store_is_empty(test_app.store));
+		free(err);
+		test_app_free();
+	}
+}
+
+int main(void)
+{
+	return test_main();
+}

@@ -1,0 +1,67 @@
+/* test_util.c: src/util.c (strings, UTF-8, integers, ids shape). */
+#include "testhelp.h"
+#include "util.h"
+
+TEST("util: strbuf grows and detaches")
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+	char *s;
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i % 10);
+	s = strbuf_detach(&sb, &len);
+	CHECK_EQ_INT(len, 2000);
+	CHECK(strncmp(s, "0,1,2,", 6) == 0);
+	CHECK(sb.buf == NULL && sb.len == 0);
+	free(s);
+	s = strbuf_detach(&sb, &len);
+	CHECK_EQ_STR(s, "");
+	CHECK_EQ_INT(len, 0);
+	free(s);
+}
+
+TEST("util: is_hex_id takes exactly 32 lowercase hex characters")
+{
+	CHECK(is_hex_id("023e105f4ecef8ad9ca31a8372d0c353"));
+	CHECK(!is_hex_id("023E105F4ECEF8AD9CA31A8372D0C353"));
+	CHECK(!is_hex_id("023e105f4ecef8ad9ca31a8372d0c35"));
+	CHECK(!is_hex_id("023e105f4ecef8ad9ca31a8372d0c3533"));
+	CHECK(!is_hex_id("a7b9c3d2e8f4g1h5i6j0k9l2m3n7o4p8"));
+	CHECK(!is_hex_id(""));
+	CHECK(!is_hex_id(NULL));
+}
+
+TEST("util: utf8_valid accepts UTF-8 and refuses the rest")
+{
+	CHECK(utf8_valid("plain", 5));
+	CHECK(utf8_valid("caf\xc3\xa9", 5));
+	CHECK(utf8_valid("\xe2\x82\xac", 3));
+	CHECK(utf8_valid("\xf0\x9f\x98\x80", 4));
+	CHECK(!utf8_valid("\xc3", 1));              /* truncated */
+	CHECK(!utf8_valid("\xc0\xaf", 2));          /* overlong */
+	CHECK(!utf8_valid("\xe0\x80\xaf", 3));      /* overlong */
+	CHECK(!utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4));  /* above U+10FFFF */
+	CHECK(!utf8_valid("\xff", 1));
+	CHECK(!utf8_valid("a\x80", 2));
+}
+
+TEST("util: parse_int64 takes whole numbers in range only")
+{
+	int64_t v = 0;
+	CHECK(parse_int64("42", 0, 100, &v) == 0 && v == 42);
+	CHECK(parse_int64("0", 0, 100, &v) == 0 && v == 0);
+	CHECK(parse_int64("101", 0, 100, &v) < 0);
+	CHECK(parse_int64("-1", 0, 100, &v) < 0);
+	CHECK(parse_int64("4x", 0, 100, &v) < 0);
+	CHECK(parse_int64(" 4", 0, 100, &v) < 0);
+	CHECK(parse_int64("", 0, 100, &v) < 0);
+	CHECK(parse_int64("99999999999999999999999", 0, INT64_MAX, &v) < 0);
+}
+
+int main(void)
+{
+	return test_main();
+}
