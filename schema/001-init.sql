@@ -34,8 +34,10 @@ CREATE INDEX credentials_user ON credentials(user_seq);
 -- The parent is fixed at creation (PUT changes only the name), so the
 -- hierarchy can never form a cycle, and "tags" (the ids from the root down
 -- to this organization, comma-separated) never goes stale.
+-- AUTOINCREMENT: a deleted organization's key is never given again, so a
+-- page token (which holds the last key sent) never skips a new one.
 CREATE TABLE organizations (
-  seq         INTEGER PRIMARY KEY,
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
   id          TEXT NOT NULL UNIQUE,
   name        TEXT NOT NULL,
   parent_seq  INTEGER REFERENCES organizations(seq),

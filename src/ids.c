@@ -8,29 +8,30 @@
 #include "util.h"
 
 static int seeded;
-static uint64_t state;
+static uint64_t id_state, secret_state;
 
 void ids_seed(uint64_t seed)
 {
 	seeded = 1;
-	state = seed;
+	id_state = seed;
+	secret_state = seed ^ 0x5ec4e75ec4e75ec4ULL;
 }
 
-static uint64_t splitmix64(void)
+static uint64_t splitmix64(uint64_t *state)
 {
-	uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
 }
 
-void ids_random_bytes(void *out, size_t n)
+static void random_bytes(uint64_t *state, void *out, size_t n)
 {
 	unsigned char *p = out;
 
 	if (seeded) {
 		while (n) {
-			uint64_t v = splitmix64();
+			uint64_t v = splitmix64(state);
 			size_t k = n < sizeof(v) ? n : sizeof(v);
 			memcpy(p, &v, k);
 			p += k;
@@ -50,13 +51,18 @@ void ids_random_bytes(void *out, size_t n)
 	}
 }
 
+void ids_secret_bytes(void *out, size_t n)
+{
+	random_bytes(&secret_state, out, n);
+}
+
 void ids_new(char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char raw[ID_LEN / 2];
 	size_t i;
 
-	ids_random_bytes(raw, sizeof(raw));
+	random_bytes(&id_state, raw, sizeof(raw));
 	for (i = 0; i < sizeof(raw); i++) {
 		out[2 * i] = hex[raw[i] >> 4];
 		out[2 * i + 1] = hex[raw[i] & 15];

@@ -14,7 +14,8 @@
 void ids_seed(uint64_t seed);
 /* Writes a new id and its NUL into @out (ID_LEN + 1 bytes). */
 void ids_new(char *out);
-/* Fills @out with @n random bytes (seeded when ids_seed() was called). */
-void ids_random_bytes(void *out, size_t n);
+/* Fills @out with @n random bytes for a secret. Seeded runs take them from
+ * a stream of their own, so no id ever equals a secret. */
+void ids_secret_bytes(void *out, size_t n);
 
 #endif

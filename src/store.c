@@ -158,7 +158,7 @@ static int load_secret(struct store *st)
 
 	{
 		char hexbuf[33];
-		ids_random_bytes(st->secret, sizeof(st->secret));
+		ids_secret_bytes(st->secret, sizeof(st->secret));
 		for (i = 0; i < 16; i++)
 			snprintf(hexbuf + 2 * i, 3, "%02x", st->secret[i]);
 		stmt = prep(st, "INSERT OR REPLACE INTO settings(key, value) VALUES ('page_token_secret', ?)");
@@ -211,6 +211,23 @@ static int migrate(struct store *st, char **err)
 	return 0;
 }
 
+/* cf_lower(text): utf8_lower() for SQL, so name filters fold case over
+ * all of Unicode, not only ASCII as LIKE does. */
+static void sql_cf_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	size_t len;
+	char *low;
+
+	(void)argc;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	low = utf8_lower(s, (size_t)sqlite3_value_bytes(argv[0]), &len);
+	sqlite3_result_text(ctx, low, (int)len, free);
+}
+
 struct store *store_open(const char *path, char **err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
@@ -224,6 +241,9 @@ struct store *store_open(const char *path, char **err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_create_function(st->db, "cf_lower", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_lower, NULL, NULL);
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL with synchronous=NORMAL: a write that was answered survives a
 	 * crash of the process (the OS holds the log); only a power loss can
@@ -273,6 +293,40 @@ int store_is_empty(struct store *st)
 	return n == 0;
 }
 
+/* --- ids --- */
+
+/* A new id that no row of @table holds. Random ids practically never
+ * collide, but a seeded run restarted on an old database replays its
+ * stream, so the ones already given out are skipped. */
+static enum store_rc fresh_id(struct store *st, const char *exists_sql, char *out)
+{
+	sqlite3_stmt *stmt = prep(st, exists_sql);
+	enum store_rc rc = STORE_ERROR;
+	int step, tries;
+
+	if (!stmt)
+		return STORE_ERROR;
+	for (tries = 0; tries < 1000; tries++) {
+		ids_new(out);
+		sqlite3_reset(stmt);
+		bind_text(stmt, 1, out);
+		step = sqlite3_step(stmt);
+		if (step == SQLITE_DONE) {
+			rc = STORE_OK;
+			break;
+		}
+		if (step != SQLITE_ROW) {
+			rc = SQLERR(st);
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+#define USER_ID_TAKEN "SELECT 1 FROM users WHERE id = ?"
+#define ORG_ID_TAKEN "SELECT 1 FROM organizations WHERE id = ?"
+
 /* --- users --- */
 
 static const char *const cred_kinds[] = { "token", "key", "service_key" };
@@ -289,7 +343,10 @@ static enum store_rc user_insert(struct store *st, const char *id, const char *e
 	if (!stmt)
 		return STORE_ERROR;
 	if (!id) {
-		ids_new(idbuf);
+		if (fresh_id(st, USER_ID_TAKEN, idbuf) != STORE_OK) {
+			sqlite3_finalize(stmt);
+			return STORE_ERROR;
+		}
 		id = idbuf;
 	}
 	if (!email)
@@ -598,7 +655,11 @@ static enum store_rc org_insert(struct store *st, const struct user *u, const st
 			return rc;
 	}
 	if (!id) {
-		ids_new(idbuf);
+		rc = fresh_id(st, ORG_ID_TAKEN, idbuf);
+		if (rc != STORE_OK) {
+			free(parent_tags);
+			return rc;
+		}
 		id = idbuf;
 	}
 	tags = parent_tags ? xasprintf("%s,%s", parent_tags, id) : xstrdup(id);
@@ -879,19 +940,22 @@ static void binds_release(struct binds *b)
 	b->n = 0;
 }
 
-/* A LIKE pattern (ESCAPE '\') matching @s literally, between @pre and
- * @post ("%" or ""). LIKE is case-insensitive for ASCII letters. */
-static char *like_pattern(const char *pre, const char *s, const char *post)
+/* A LIKE pattern (ESCAPE '\') matching @s lower-cased and literally,
+ * between @pre and @post ("%" or ""), for use against cf_lower(column). */
+static char *like_pattern(const char *pre, const char *str, const char *post)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *low = utf8_lower(str, strlen(str), NULL);
+	const char *s;
 
 	strbuf_adds(&sb, pre);
-	for (; *s; s++) {
+	for (s = low; *s; s++) {
 		if (*s == '\\' || *s == '%' || *s == '_')
 			strbuf_add(&sb, "\\", 1);
 		strbuf_add(&sb, s, 1);
 	}
 	strbuf_adds(&sb, post);
+	free(low);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -909,19 +973,19 @@ static void org_filter_sql(const struct org_filter *f, struct strbuf *sql, struc
 		strbuf_adds(sql, ")");
 	}
 	if (f->name) {
-		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
 		bind_add_text(b, like_pattern("", f->name, ""));
 	}
 	if (f->name_starts) {
-		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
 		bind_add_text(b, like_pattern("", f->name_starts, "%"));
 	}
 	if (f->name_ends) {
-		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
 		bind_add_text(b, like_pattern("%", f->name_ends, ""));
 	}
 	if (f->name_contains) {
-		strbuf_adds(sql, " AND o.name LIKE ? ESCAPE '\\'");
+		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
 		bind_add_text(b, like_pattern("%", f->name_contains, "%"));
 	}
 	if (f->parent_null)

@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <locale.h>
+#include <wctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +228,94 @@ int utf8_valid(const char *str, size_t len)
 		i += n + 1;
 	}
 	return 1;
+}
+
+/* The code point at @s (at most @len bytes) and its length, or 0 if the
+ * bytes there are not well-formed UTF-8. */
+static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	size_t n, k;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 1, *cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 2, *cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 3, *cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len <= n)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[k] & 0x3f);
+	}
+	if ((n == 2 && *cp < 0x800) || (n == 3 && *cp < 0x10000) || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+static size_t utf8_put(uint32_t cp, unsigned char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (unsigned char)(0xc0 | (cp >> 6));
+		out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (unsigned char)(0xe0 | (cp >> 12));
+		out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (unsigned char)(0xf0 | (cp >> 18));
+	out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+char *utf8_lower(const char *str, size_t len, size_t *out_len)
+{
+	static locale_t loc;
+	static int tried;
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char *out = xmalloc(len * 2 + 1), *o = out;
+	size_t i = 0;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_next(s + i, len - i, &cp);
+
+		if (!n) { /* not UTF-8: keep the byte */
+			*o++ = s[i++];
+			continue;
+		}
+		if (cp < 0x80)
+			cp = (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+		else if (loc)
+			cp = (uint32_t)towlower_l((wint_t)cp, loc);
+		o += utf8_put(cp, o);
+		i += n;
+	}
+	*o = '\0';
+	if (out_len)
+		*out_len = (size_t)(o - out);
+	return (char *)out;
 }
 
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)

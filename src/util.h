@@ -70,6 +70,10 @@ int is_lower_hex(const char *s, size_t n);
 /* 1 if the @len bytes at @s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
+/* @s (@len bytes) lower-cased character by character over all of Unicode
+ * (towlower in C.UTF-8; ASCII only if that locale is missing). Bytes that
+ * are not UTF-8 are kept as they are. Caller frees. */
+char *utf8_lower(const char *s, size_t len, size_t *out_len);
 /* Parses a whole decimal integer in [min, max]; 0 on success, -1 otherwise. */
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 
