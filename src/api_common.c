@@ -21,10 +21,6 @@ void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 		     struct org_profile *out, int *out_present)
 {
-	static const char *const keys[] = {
-		"business_address", "business_email", "business_name", "business_phone",
-		"external_metadata",
-	};
 	const char **fields[] = {
 		&out->business_address, &out->business_email, &out->business_name,
 		&out->business_phone, &out->external_metadata,
@@ -38,8 +34,8 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 		return -1;
 	if (!p)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		char *ptr = xasprintf("%s/%s", pointer, keys[i]);
+	for (i = 0; store_profile_keys[i]; i++) {
+		char *ptr = xasprintf("%s/%s", pointer, store_profile_keys[i]);
 		int rc = json_string_or_reply(r, p, ptr, 1, fields[i]);
 		free(ptr);
 		if (rc < 0)

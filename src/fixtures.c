@@ -158,10 +158,6 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 	static const char *const allowed[] = {
 		"id", "name", "owner", "create_time", "profile", "organizations", NULL,
 	};
-	static const char *const profile_keys[] = {
-		"business_address", "business_email", "business_name", "business_phone",
-		"external_metadata", NULL,
-	};
 	struct org_new n;
 	struct org_profile p;
 	const char *owner, *pf[5];
@@ -190,10 +186,10 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 		return fail(l, "owner '%s' is not one of the fixture's users", owner);
 	profile = cJSON_GetObjectItemCaseSensitive(o, "profile");
 	if (profile) {
-		if (!cJSON_IsObject(profile) || keys_ok(l, profile, profile_keys) < 0)
+		if (!cJSON_IsObject(profile) || keys_ok(l, profile, store_profile_keys) < 0)
 			return fail(l, "'profile' must be an object with the five profile fields");
 		for (i = 0; i < 5; i++)
-			if (get_string(l, profile, profile_keys[i], 1, &pf[i]) < 0)
+			if (get_string(l, profile, store_profile_keys[i], 1, &pf[i]) < 0)
 				return -1;
 		p.business_address = pf[0];
 		p.business_email = pf[1];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "app.h"
 #include "reply.h"
 #include "util.h"
@@ -147,28 +148,16 @@ static uint64_t scope_of(const struct req *r, const char *const *filter_keys)
 	return h;
 }
 
-/* The single value of query parameter @key, or NULL; a second one is an
- * error (replied). */
-static int single_or_reply(struct req *r, const char *key, const char **out)
-{
-	int count;
-
-	*out = req_query(r, key, &count);
-	if (count > 1) {
-		reply_error_param(r, ERR_PARAM_INVALID, key, key, "given more than once");
-		return -1;
-	}
-	return 0;
-}
-
 int paging_cursor_or_reply(struct req *r, const char *const *filter_keys, struct cursor *out)
 {
-	const char *size, *token;
+	static const char *const keys[] = { "page_size", "page_token", NULL };
+	const char *v[2], *size, *token;
 	int64_t n = 0;
 
-	if (single_or_reply(r, "page_size", &size) < 0 ||
-	    single_or_reply(r, "page_token", &token) < 0)
+	if (query_singles_or_reply(r, keys, v) < 0)
 		return -1;
+	size = v[0];
+	token = v[1];
 	if (size && parse_int64(size, 0, PAGE_SIZE_MAX, &n) < 0) {
 		reply_error_param(r, ERR_PARAM_INVALID, "page_size", "page_size",
 				  "must be a whole number from 0 to 1000");
@@ -200,10 +189,13 @@ char *paging_next_token(const struct req *r, const struct cursor *c, int64_t las
 
 int paging_pages_or_reply(struct req *r, int64_t *out_page, int64_t *out_per_page)
 {
-	const char *page, *per_page;
+	static const char *const keys[] = { "page", "per_page", NULL };
+	const char *v[2], *page, *per_page;
 
-	if (single_or_reply(r, "page", &page) < 0 || single_or_reply(r, "per_page", &per_page) < 0)
+	if (query_singles_or_reply(r, keys, v) < 0)
 		return -1;
+	page = v[0];
+	per_page = v[1];
 	*out_page = 1;
 	*out_per_page = 20;
 	if (page && parse_int64(page, 1, 1000000000, out_page) < 0) {

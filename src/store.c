@@ -494,10 +494,11 @@ static const char *const org_tenant_flags[] = {
 	"sub_org_creation",
 };
 
-static const char *const profile_keys[] = {
+const char *const store_profile_keys[] = {
 	"business_address", "business_email", "business_name", "business_phone",
-	"external_metadata",
+	"external_metadata", NULL,
 };
+#define PROFILE_FIELDS 5
 
 #define ORG_COLS                                                                          \
 	"o.seq, o.id, o.name, o.create_time, o.tags, c.id, p.id, p.name, "               \
@@ -509,7 +510,7 @@ static const char *const profile_keys[] = {
 #define ORG_FROM "organizations o" ORG_JOINS
 #define ORG_COL_PROFILE 8
 
-/* The profile's fields in the order of profile_keys. */
+/* The profile's fields in the order of store_profile_keys. */
 static void profile_fields(const struct org_profile *p, const char **out)
 {
 	out[0] = p->business_address;
@@ -524,9 +525,9 @@ static cJSON *profile_from_row(sqlite3_stmt *stmt, int col)
 	cJSON *p = cJSON_CreateObject();
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(profile_keys); i++) {
+	for (i = 0; i < PROFILE_FIELDS; i++) {
 		const char *v = col_text(stmt, col + (int)i);
-		cJSON_AddStringToObject(p, profile_keys[i], v ? v : "");
+		cJSON_AddStringToObject(p, store_profile_keys[i], v ? v : "");
 	}
 	return p;
 }
@@ -679,9 +680,9 @@ static enum store_rc org_insert(struct store *st, const struct user *u, const st
 	bind_text(stmt, 5, tags);
 	bind_text(stmt, 6, o->create_time ? o->create_time : now);
 	if (o->profile) {
-		const char *fields[ARRAY_SIZE(profile_keys)];
+		const char *fields[PROFILE_FIELDS];
 		profile_fields(o->profile, fields);
-		for (i = 0; i < ARRAY_SIZE(profile_keys); i++)
+		for (i = 0; i < PROFILE_FIELDS; i++)
 			bind_text(stmt, 7 + (int)i, fields[i]);
 	}
 	step = sqlite3_step(stmt);
@@ -873,11 +874,11 @@ enum store_rc store_orgs_profile_set(struct store *st, const struct user *u, con
 		if (!stmt) {
 			rc = STORE_ERROR;
 		} else {
-			const char *fields[ARRAY_SIZE(profile_keys)];
+			const char *fields[PROFILE_FIELDS];
 			size_t i;
 
 			profile_fields(p, fields);
-			for (i = 0; i < ARRAY_SIZE(profile_keys); i++)
+			for (i = 0; i < PROFILE_FIELDS; i++)
 				bind_text(stmt, 1 + (int)i, fields[i]);
 			sqlite3_bind_int64(stmt, 6, seq);
 			if (sqlite3_step(stmt) != SQLITE_DONE)

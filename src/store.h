@@ -70,6 +70,9 @@ enum store_rc store_users_find_email(struct store *st, const char *email, struct
 
 /* --- organizations --- */
 
+/* The profile's five field names, in struct org_profile's order, NULL-ended. */
+extern const char *const store_profile_keys[];
+
 struct org_profile {
 	const char *business_address;
 	const char *business_email;
