@@ -16,6 +16,18 @@ void organizations_profile_get(struct req *r);
 void organizations_profile_update(struct req *r);
 void organizations_accounts_list(struct req *r);
 
+/* api_accounts.c */
+void accounts_list(struct req *r);
+void accounts_create(struct req *r);
+void accounts_get(struct req *r);
+void accounts_update(struct req *r);
+void accounts_delete(struct req *r);
+void accounts_move(struct req *r);
+void accounts_move_batch(struct req *r);
+void accounts_organizations(struct req *r);
+void accounts_profile_get(struct req *r);
+void accounts_profile_update(struct req *r);
+
 /* api_control.c: cfmock's own API under /_cfmock */
 void control_health(struct req *r);
 

@@ -78,13 +78,14 @@ void organizations_list(struct req *r)
 		return;
 	rc = store_orgs_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last, &more,
 			     &total);
+	paging_cursor_release(&c);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");
 		return;
 	}
 	/* CF-API: "The API omits next_page_token to indicate no more items." */
 	if (more)
-		next = paging_next_token(r, &c, last);
+		next = paging_next_token(r, &c, last, NULL);
 	reply_cursor_list(r, items, next, total);
 	free(next);
 }
@@ -217,8 +218,12 @@ void organizations_accounts_list(struct req *r)
 	};
 	const char *v[ARRAY_SIZE(filters)];
 	const char *id = req_param(r, 0);
+	struct org_accounts_filter f;
 	struct cursor c;
-	cJSON *org = NULL;
+	cJSON *items = NULL;
+	char *next = NULL, *last_key = NULL;
+	int64_t last, total;
+	int more, i;
 	enum store_rc rc;
 
 	if (query_singles_or_reply(r, filters, v) < 0)
@@ -233,15 +238,28 @@ void organizations_accounts_list(struct req *r)
 				  "must be 'asc' or 'desc'");
 		return;
 	}
+	memset(&f, 0, sizeof(f));
+	for (i = 0; i < 4; i++) {
+		f.name[i] = v[i];
+		f.pubname[i] = v[4 + i];
+	}
+	/* CF-API: "Defaults to asc when order_by is specified"; without
+	 * order_by, direction turns the internal order round */
+	f.by_name = v[8] != NULL;
+	f.desc = v[9] && strcmp(v[9], "desc") == 0;
 	if (paging_cursor_or_reply(r, filters, &c) < 0)
 		return;
-	rc = store_orgs_get(r->app->store, &r->user, id, &org);
+	rc = store_orgs_accounts(r->app->store, &r->user, id, &f, c.has_after, c.after,
+				 c.after_key, c.limit, &items, &last, &last_key, &more, &total);
 	if (rc != STORE_OK) {
+		paging_cursor_release(&c);
 		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
 		return;
 	}
-	cJSON_Delete(org);
-	/* No account can be in an organization before the accounts endpoints
-	 * exist: the list is empty, in the list's full shape. */
-	reply_cursor_list(r, cJSON_CreateArray(), NULL, 0);
+	if (more)
+		next = paging_next_token(r, &c, last, last_key);
+	paging_cursor_release(&c);
+	reply_cursor_list(r, items, next, total);
+	free(next);
+	free(last_key);
 }

@@ -21,5 +21,7 @@ struct err_info {
 };
 
 const struct err_info *err_info(enum err e);
+/* The message of @e with its conversions filled in. Caller frees. */
+char *err_message(enum err e, ...);
 
 #endif

@@ -4,11 +4,17 @@
  *
  *   { "users": [ { "id"?, "email", "api_key"?, "tokens"?: ["..."] } ],
  *     "organizations": [ { "id"?, "name", "owner", "create_time"?,
- *                          "profile"?, "organizations"?: [ ... ] } ] }
+ *                          "profile"?, "organizations"?: [ ... ],
+ *                          "accounts"?: [ ... ] } ],
+ *     "accounts": [ { "id"?, "name", "owner", "type"?, "created_on"?,
+ *                     "settings"?: { "abuse_contact_email"?,
+ *                                    "enforce_twofactor"? },
+ *                     "profile"? } ] }
  *
- * "owner" is the email of a user above; sub-organizations take their
- * parent's owner unless they name their own. Unknown keys are refused, so
- * a typo does not silently drop data. */
+ * "owner" is the email of a user above; sub-organizations and the accounts
+ * in an organization take its owner unless they name their own; top-level
+ * accounts stand alone. Unknown keys are refused, so a typo does not
+ * silently drop data. */
 #include "fixtures.h"
 
 #include <errno.h>
@@ -152,21 +158,113 @@ static int load_user(struct loader *l, const cJSON *u)
 	return 0;
 }
 
-static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
-		    const char *parent_owner)
+/* "profile", if there: an object with the five strings. */
+static int get_profile(struct loader *l, const cJSON *obj, struct org_profile *p,
+		       const struct org_profile **out)
+{
+	const cJSON *profile = cJSON_GetObjectItemCaseSensitive(obj, "profile");
+	const char **fields[] = {
+		&p->business_address, &p->business_email, &p->business_name,
+		&p->business_phone, &p->external_metadata,
+	};
+	size_t i;
+
+	*out = NULL;
+	if (!profile)
+		return 0;
+	if (!cJSON_IsObject(profile) || keys_ok(l, profile, store_profile_keys) < 0)
+		return fail(l, "'profile' must be an object with the five profile fields");
+	for (i = 0; store_profile_keys[i]; i++)
+		if (get_string(l, profile, store_profile_keys[i], 1, fields[i]) < 0)
+			return -1;
+	*out = p;
+	return 0;
+}
+
+/* An account in organization @org_id (NULL: stand-alone), owned by @owner
+ * unless it names its own. The same rules as POST /accounts. */
+static int load_account(struct loader *l, const cJSON *a, const char *org_id,
+			const char *org_owner)
 {
 	static const char *const allowed[] = {
-		"id", "name", "owner", "create_time", "profile", "organizations", NULL,
+		"id", "name", "owner", "type", "created_on", "settings", "profile", NULL,
 	};
-	struct org_new n;
+	static const char *const settings_allowed[] = {
+		"abuse_contact_email", "enforce_twofactor", NULL,
+	};
+	struct account_new n;
 	struct org_profile p;
-	const char *owner, *pf[5];
-	const cJSON *profile, *children, *child;
+	const cJSON *settings, *tf;
+	const char *owner;
 	struct user user;
 	cJSON *made = NULL;
 	int64_t ms;
 	enum store_rc rc;
-	int bad, i;
+
+	if (!cJSON_IsObject(a))
+		return fail(l, "an account must be an object");
+	memset(&n, 0, sizeof(n));
+	if (keys_ok(l, a, allowed) < 0 || get_id(l, a, &n.id) < 0 ||
+	    get_string(l, a, "name", 1, &n.name) < 0 ||
+	    get_string(l, a, "owner", !org_owner, &owner) < 0 ||
+	    get_string(l, a, "type", 0, &n.type) < 0 ||
+	    get_string(l, a, "created_on", 0, &n.created_on) < 0 || get_profile(l, a, &p, &n.profile) < 0)
+		return -1;
+	if (!*n.name || utf8_chars(n.name) > 100)
+		return fail(l, "'name' must be 1 to 100 characters");
+	if (!n.type)
+		n.type = "standard";
+	if (strcmp(n.type, "standard") != 0 && strcmp(n.type, "enterprise") != 0)
+		return fail(l, "'type' must be 'standard' or 'enterprise'");
+	if (n.created_on && clock_parse(n.created_on, &ms) < 0)
+		return fail(l, "'created_on' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+	settings = cJSON_GetObjectItemCaseSensitive(a, "settings");
+	if (settings) {
+		if (!cJSON_IsObject(settings) || keys_ok(l, settings, settings_allowed) < 0)
+			return fail(l, "'settings' must be an object with abuse_contact_email and "
+				       "enforce_twofactor");
+		if (get_string(l, settings, "abuse_contact_email", 0, &n.abuse_contact_email) < 0)
+			return -1;
+		if (n.abuse_contact_email && !*n.abuse_contact_email)
+			n.abuse_contact_email = NULL;
+		if (n.abuse_contact_email && !strchr(n.abuse_contact_email, '@'))
+			return fail(l, "'abuse_contact_email' must be an email address");
+		tf = cJSON_GetObjectItemCaseSensitive(settings, "enforce_twofactor");
+		if (tf && !cJSON_IsBool(tf))
+			return fail(l, "'enforce_twofactor' must be true or false");
+		n.enforce_twofactor = tf && cJSON_IsTrue(tf);
+	}
+	if (!owner)
+		owner = org_owner;
+	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
+		return fail(l, "owner '%s' is not one of the fixture's users", owner);
+	n.org_id = org_id;
+	rc = store_accounts_create(l->st, &user, &n, &made);
+	cJSON_Delete(made);
+	if (rc == STORE_CONFLICT)
+		return fail(l, "account id '%s' is already defined", n.id);
+	if (rc == STORE_NOT_FOUND)
+		return fail(l, "owner '%s' cannot see the organization", owner);
+	if (rc != STORE_OK)
+		return fail(l, "the database failed");
+	return 0;
+}
+
+static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
+		    const char *parent_owner)
+{
+	static const char *const allowed[] = {
+		"id", "name", "owner", "create_time", "profile", "organizations", "accounts", NULL,
+	};
+	struct org_new n;
+	struct org_profile p;
+	const char *owner;
+	const cJSON *children, *accounts, *child;
+	struct user user;
+	cJSON *made = NULL;
+	int64_t ms;
+	enum store_rc rc;
+	int bad;
 
 	if (!cJSON_IsObject(o))
 		return fail(l, "an organization must be an object");
@@ -184,21 +282,12 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 		owner = parent_owner;
 	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
 		return fail(l, "owner '%s' is not one of the fixture's users", owner);
-	profile = cJSON_GetObjectItemCaseSensitive(o, "profile");
-	if (profile) {
-		if (!cJSON_IsObject(profile) || keys_ok(l, profile, store_profile_keys) < 0)
-			return fail(l, "'profile' must be an object with the five profile fields");
-		for (i = 0; i < 5; i++)
-			if (get_string(l, profile, store_profile_keys[i], 1, &pf[i]) < 0)
-				return -1;
-		p.business_address = pf[0];
-		p.business_email = pf[1];
-		p.business_name = pf[2];
-		p.business_phone = pf[3];
-		p.external_metadata = pf[4];
-		n.profile = &p;
-	}
+	if (get_profile(l, o, &p, &n.profile) < 0)
+		return -1;
 	children = get_array(l, o, "organizations", &bad);
+	if (bad)
+		return -1;
+	accounts = get_array(l, o, "accounts", &bad);
 	if (bad)
 		return -1;
 	n.parent_id = parent_id;
@@ -215,6 +304,18 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 		int j = 0;
 
 		cJSON_Delete(made);
+		/* its accounts, then the sub-organizations: internal order
+		 * (the order of lists) is the order of the file, top down */
+		cJSON_ArrayForEach(child, accounts) {
+			size_t old = where_push(l, "accounts", j++);
+			int rcc = load_account(l, child, self, owner);
+			if (rcc < 0) {
+				free(self);
+				return -1;
+			}
+			where_pop(l, old);
+		}
+		j = 0;
 		cJSON_ArrayForEach(child, children) {
 			size_t old = where_push(l, "organizations", j++);
 			int rcc = load_org(l, child, self, owner);
@@ -231,7 +332,7 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 
 static int load_all(struct store *st, void *arg)
 {
-	static const char *const allowed[] = { "users", "organizations", NULL };
+	static const char *const allowed[] = { "users", "organizations", "accounts", NULL };
 	struct loader *l = arg;
 	const cJSON *list, *item;
 	int bad, i;
@@ -258,6 +359,16 @@ static int load_all(struct store *st, void *arg)
 	cJSON_ArrayForEach(item, list) {
 		size_t old = where_push(l, "organizations", i++);
 		if (load_org(l, item, NULL, NULL) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	list = get_array(l, l->root, "accounts", &bad);
+	if (bad)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(item, list) {
+		size_t old = where_push(l, "accounts", i++);
+		if (load_account(l, item, NULL, NULL) < 0)
 			return -1;
 		where_pop(l, old);
 	}

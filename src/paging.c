@@ -28,13 +28,6 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 
 #define FNV_INIT 0xcbf29ce484222325ULL
 
-static uint64_t mac(const unsigned char *secret, const unsigned char *payload, size_t len)
-{
-	uint64_t h = fnv1a(FNV_INIT, secret, 16);
-	h = fnv1a(h, payload, len);
-	return fnv1a(h, secret, 16);
-}
-
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static void put64(unsigned char *p, uint64_t v)
@@ -53,33 +46,62 @@ static uint64_t get64(const unsigned char *p)
 	return v;
 }
 
-#define RAW_LEN 24 /* last, scope, mac */
+#define HEAD_LEN 24 /* last, scope, mac; then the sort key, if any */
+#define KEY_MAX 1024 /* bytes of sort key a token may carry */
 
-/* XORs the payload with a pad derived from the MAC and the secret, so the
- * token shows no structure (it is opaque, as the contract says). Its own
- * inverse. */
-static void mask(const unsigned char *secret, unsigned char *raw)
+/* The MAC covers the last key, the scope and the sort key. */
+static uint64_t token_mac(const unsigned char *secret, const unsigned char *raw,
+			  const unsigned char *key, size_t keylen)
 {
-	uint64_t pad = fnv1a(fnv1a(FNV_INIT, secret, 16), raw + 16, 8);
-	uint64_t a = get64(raw) ^ pad, b = get64(raw + 8) ^ (pad * 0x9e3779b97f4a7c15ULL);
-
-	put64(raw, a);
-	put64(raw + 8, b);
+	uint64_t h = fnv1a(FNV_INIT, secret, 16);
+	h = fnv1a(h, raw, 16);
+	h = fnv1a(h, key, keylen);
+	return fnv1a(h, secret, 16);
 }
 
-#define TOKEN_LEN 32 /* base64url of 24 bytes, no padding */
-
-char *paging_token_encode(const unsigned char *secret, int64_t last, uint64_t scope)
+/* XORs everything but the MAC with a keystream derived from the MAC and
+ * the secret, so the token shows no structure (it is opaque, as the
+ * contract says). Its own inverse. */
+static void mask(const unsigned char *secret, unsigned char *raw, size_t len)
 {
-	unsigned char raw[RAW_LEN];
-	char *out = xmalloc(TOKEN_LEN + 1);
-	int i, j = 0;
+	uint64_t x = fnv1a(fnv1a(FNV_INIT, secret, 16), raw + 16, 8);
+	size_t b;
 
+	for (b = 0; b < len / 8; b++) {
+		uint64_t z;
+		if (b == 2)
+			continue; /* the MAC stays in clear */
+		/* splitmix64 */
+		z = (x += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		put64(raw + 8 * b, get64(raw + 8 * b) ^ z);
+	}
+}
+
+char *paging_token_encode(const unsigned char *secret, int64_t last, uint64_t scope,
+			  const char *key)
+{
+	size_t keylen = key ? strlen(key) : 0;
+	/* padded to whole 8-byte blocks for mask(), and to whole 3-byte
+	 * groups for base64 */
+	size_t len = key ? HEAD_LEN + (keylen + 1 + 7) / 8 * 8 : HEAD_LEN;
+	unsigned char *raw;
+	char *out;
+	size_t i, j = 0;
+
+	while (len % 3)
+		len += 8;
+	raw = xcalloc(1, len);
 	put64(raw, (uint64_t)last);
 	put64(raw + 8, scope);
-	put64(raw + 16, mac(secret, raw, 16));
-	mask(secret, raw);
-	for (i = 0; i < RAW_LEN; i += 3) {
+	if (key)
+		memcpy(raw + HEAD_LEN, key, keylen + 1); /* the NUL ends the key */
+	put64(raw + 16, token_mac(secret, raw, raw + HEAD_LEN, len - HEAD_LEN));
+	mask(secret, raw, len);
+	out = xmalloc(len / 3 * 4 + 1);
+	for (i = 0; i < len; i += 3) {
 		uint32_t v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 | raw[i + 2];
 		out[j++] = b64[(v >> 18) & 63];
 		out[j++] = b64[(v >> 12) & 63];
@@ -87,36 +109,54 @@ char *paging_token_encode(const unsigned char *secret, int64_t last, uint64_t sc
 		out[j++] = b64[v & 63];
 	}
 	out[j] = '\0';
+	free(raw);
 	return out;
 }
 
 int paging_token_decode(const unsigned char *secret, const char *token, int64_t *out_last,
-			uint64_t *out_scope)
+			uint64_t *out_scope, char **out_key)
 {
-	unsigned char raw[RAW_LEN];
-	int i, j = 0;
+	size_t tlen = strlen(token), len, i, j = 0;
+	unsigned char *raw;
+	int rc = -1;
 
-	if (strlen(token) != TOKEN_LEN)
+	*out_key = NULL;
+	if (tlen < 32 || tlen % 4 || tlen / 4 * 3 > HEAD_LEN + KEY_MAX + 24)
 		return -1;
-	for (i = 0; i < TOKEN_LEN; i += 4) {
+	len = tlen / 4 * 3;
+	if ((len - HEAD_LEN) % 8)
+		return -1;
+	raw = xmalloc(len);
+	for (i = 0; i < tlen; i += 4) {
 		uint32_t v = 0;
 		int k;
 		for (k = 0; k < 4; k++) {
 			const char *p = strchr(b64, token[i + k]);
 			if (!p || !*p)
-				return -1;
+				goto out;
 			v = v << 6 | (uint32_t)(p - b64);
 		}
 		raw[j++] = (unsigned char)(v >> 16);
 		raw[j++] = (unsigned char)(v >> 8);
 		raw[j++] = (unsigned char)v;
 	}
-	mask(secret, raw);
-	if (get64(raw + 16) != mac(secret, raw, 16))
-		return -1;
+	mask(secret, raw, len);
+	if (get64(raw + 16) != token_mac(secret, raw, raw + HEAD_LEN, len - HEAD_LEN))
+		goto out;
 	*out_last = (int64_t)get64(raw);
 	*out_scope = get64(raw + 8);
-	return *out_last < 0 ? -1 : 0;
+	if (*out_last < 0)
+		goto out;
+	if (len > HEAD_LEN) {
+		const unsigned char *nul = memchr(raw + HEAD_LEN, '\0', len - HEAD_LEN);
+		if (!nul)
+			goto out;
+		*out_key = xstrdup((const char *)raw + HEAD_LEN);
+	}
+	rc = 0;
+out:
+	free(raw);
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -164,27 +204,39 @@ int paging_cursor_or_reply(struct req *r, const char *const *filter_keys, struct
 		return -1;
 	}
 	out->limit = n ? (int)n : PAGE_SIZE_DEFAULT;
+	out->has_after = 0;
 	out->after = 0;
+	out->after_key = NULL;
 	out->scope = scope_of(r, filter_keys);
 	if (token && *token) {
 		uint64_t scope;
-		if (paging_token_decode(store_secret(r->app->store), token, &out->after, &scope) < 0) {
+		if (paging_token_decode(store_secret(r->app->store), token, &out->after, &scope,
+					&out->after_key) < 0) {
 			reply_error_param(r, ERR_PAGE_TOKEN_INVALID, "page_token");
 			return -1;
 		}
 		/* CF-API: "Parameters used to filter the retrieved list must
 		 * remain in subsequent requests with a page token." */
 		if (scope != out->scope) {
+			paging_cursor_release(out);
 			reply_error_param(r, ERR_PAGE_TOKEN_MISMATCH, "page_token");
 			return -1;
 		}
+		out->has_after = 1;
 	}
 	return 0;
 }
 
-char *paging_next_token(const struct req *r, const struct cursor *c, int64_t last)
+void paging_cursor_release(struct cursor *c)
 {
-	return paging_token_encode(store_secret(r->app->store), last, c->scope);
+	free(c->after_key);
+	c->after_key = NULL;
+}
+
+char *paging_next_token(const struct req *r, const struct cursor *c, int64_t last,
+			const char *last_key)
+{
+	return paging_token_encode(store_secret(r->app->store), last, c->scope, last_key);
 }
 
 int paging_pages_or_reply(struct req *r, int64_t *out_page, int64_t *out_per_page)

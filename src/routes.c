@@ -28,6 +28,20 @@ const struct route routes[] = {
 	  ORG | ROUTE_JSON_BODY },
 	{ "GET", CF "/organizations/:organization_id/accounts", organizations_accounts_list, ORG },
 
+	/* Accounts (CONTRACT.md 4.2): the IAM family, then the
+	 * Organizations-API operations on accounts */
+	{ "GET", CF "/accounts", accounts_list, ROUTE_AUTH },
+	{ "POST", CF "/accounts", accounts_create, ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "GET", CF "/accounts/:account_id", accounts_get, ROUTE_AUTH },
+	{ "PUT", CF "/accounts/:account_id", accounts_update, ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "DELETE", CF "/accounts/:account_id", accounts_delete, ROUTE_AUTH },
+	{ "POST", CF "/accounts/move", accounts_move_batch, ORG | ROUTE_JSON_BODY },
+	{ "POST", CF "/accounts/:account_id/move", accounts_move, ORG | ROUTE_JSON_BODY },
+	{ "GET", CF "/accounts/:account_id/organizations", accounts_organizations, ORG },
+	{ "GET", CF "/accounts/:account_id/profile", accounts_profile_get, ORG },
+	{ "PUT", CF "/accounts/:account_id/profile", accounts_profile_update,
+	  ORG | ROUTE_JSON_BODY },
+
 	/* cfmock's own control API */
 	{ "GET", "/_cfmock/health", control_health, 0 },
 };

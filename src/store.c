@@ -19,6 +19,14 @@ struct store {
 	unsigned char secret[16];
 };
 
+/* Who sees what, the one rule of visibility (store.h). An organization is
+ * visible to @u when org_access has the pair (kept up to date on every
+ * write). An account (alias "a") is visible to its creator and to whoever
+ * sees the organization holding it; the fragment takes the user's seq
+ * twice. */
+#define ACCT_VISIBLE                                                                      \
+	"(a.creator_seq = ? OR a.org_seq IN (SELECT org_seq FROM org_access WHERE user_seq = ?))"
+
 /* Logs SQLite's message with where it happened; evaluates to STORE_ERROR. */
 #define SQLERR(st) sql_error((st), __FILE__, __LINE__)
 
@@ -287,7 +295,8 @@ const unsigned char *store_secret(struct store *st)
 int store_is_empty(struct store *st)
 {
 	int64_t n = 1;
-	if (int_query(st, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM organizations)",
+	if (int_query(st, "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM organizations) "
+			  "+ (SELECT count(*) FROM accounts)",
 		      &n) < 0)
 		return 0;
 	return n == 0;
@@ -326,6 +335,7 @@ static enum store_rc fresh_id(struct store *st, const char *exists_sql, char *ou
 
 #define USER_ID_TAKEN "SELECT 1 FROM users WHERE id = ?"
 #define ORG_ID_TAKEN "SELECT 1 FROM organizations WHERE id = ?"
+#define ACCOUNT_ID_TAKEN "SELECT 1 FROM accounts WHERE id = ?"
 
 /* --- users --- */
 
@@ -804,7 +814,7 @@ enum store_rc store_orgs_delete(struct store *st, const struct user *u, const ch
 {
 	sqlite3_stmt *stmt;
 	enum store_rc rc;
-	int64_t seq, children = 0;
+	int64_t seq, children = 0, accounts = 0;
 
 	*out_what = NULL;
 	if (begin(st) < 0)
@@ -813,11 +823,19 @@ enum store_rc store_orgs_delete(struct store *st, const struct user *u, const ch
 	if (rc == STORE_OK)
 		rc = count_of(st, "SELECT count(*) FROM organizations WHERE parent_seq = ?", seq,
 			      &children);
+	if (rc == STORE_OK)
+		rc = count_of(st, "SELECT count(*) FROM accounts WHERE org_seq = ?", seq, &accounts);
 	/* CF-API: "The organization MUST be empty before deleting. It must not
 	 * contain any sub-organizations, accounts, members or users." */
-	if (rc == STORE_OK && children) {
-		*out_what = xasprintf("%lld sub-organization%s", (long long)children,
-				      children == 1 ? "" : "s");
+	if (rc == STORE_OK && (children || accounts)) {
+		struct strbuf sb = STRBUF_INIT;
+		if (children)
+			strbuf_addf(&sb, "%lld sub-organization%s", (long long)children,
+				    children == 1 ? "" : "s");
+		if (accounts)
+			strbuf_addf(&sb, "%s%lld account%s", children ? " and " : "",
+				    (long long)accounts, accounts == 1 ? "" : "s");
+		*out_what = strbuf_detach(&sb, NULL);
 		rc = STORE_CONFLICT;
 	}
 	if (rc == STORE_OK) {
@@ -961,7 +979,8 @@ static char *like_pattern(const char *pre, const char *str, const char *post)
 }
 
 /* Appends the WHERE conditions of @f (after the visibility condition). */
-static void org_filter_sql(const struct org_filter *f, struct strbuf *sql, struct binds *b)
+static void org_filter_sql(const struct user *u, const struct org_filter *f, struct strbuf *sql,
+			   struct binds *b)
 {
 	int i;
 
@@ -1003,9 +1022,20 @@ static void org_filter_sql(const struct org_filter *f, struct strbuf *sql, struc
 				 "ON x.seq = up.s) SELECT s FROM up)");
 		bind_add_text(b, xstrdup(f->containing_org));
 	}
-	/* Organizations hold no accounts or members before those tables exist,
-	 * so no organization contains one yet. */
-	if (f->containing_account || f->containing_user)
+	if (f->containing_account) {
+		/* the organization holding the account (if @u sees the
+		 * account), and those above it */
+		strbuf_adds(sql, " AND o.seq IN (WITH RECURSIVE up(s) AS ("
+				 "SELECT a.org_seq FROM accounts a WHERE a.id = ? AND " ACCT_VISIBLE
+				 " UNION ALL SELECT x.parent_seq FROM organizations x JOIN up "
+				 "ON x.seq = up.s) SELECT s FROM up)");
+		bind_add_text(b, xstrdup(f->containing_account));
+		bind_add_int(b, u->seq);
+		bind_add_int(b, u->seq);
+	}
+	/* Organizations hold no members before that table exists, so no
+	 * organization contains a user yet. */
+	if (f->containing_user)
 		strbuf_adds(sql, " AND 0");
 }
 
@@ -1028,7 +1058,7 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 	strbuf_adds(&sql, "SELECT count(*) FROM org_access a JOIN organizations o "
 			  "ON o.seq = a.org_seq WHERE a.user_seq = ?");
 	bind_add_int(b, u->seq);
-	org_filter_sql(f, &sql, b);
+	org_filter_sql(u, f, &sql, b);
 	stmt = prep(st, sql.buf);
 	if (!stmt) {
 		rc = STORE_ERROR;
@@ -1050,7 +1080,7 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 			  "ON o.seq = a.org_seq" ORG_JOINS " WHERE a.user_seq = ? AND a.org_seq > ?");
 	bind_add_int(b, u->seq);
 	bind_add_int(b, after);
-	org_filter_sql(f, &sql, b);
+	org_filter_sql(u, f, &sql, b);
 	strbuf_adds(&sql, " ORDER BY a.org_seq LIMIT ?");
 	bind_add_int(b, (int64_t)limit + 1);
 	stmt = prep(st, sql.buf);
@@ -1080,6 +1110,614 @@ out:
 	cJSON_Delete(items);
 	binds_release(b);
 	free(b);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* --- accounts --- */
+
+#define ACCT_COLS                                                                         \
+	"a.seq, a.id, a.name, a.type, a.created_on, a.abuse_contact_email, "              \
+	"a.enforce_twofactor, o.id, o.name, a.name_key"
+#define ACCT_FROM "accounts a LEFT JOIN organizations o ON o.seq = a.org_seq"
+#define ACCT_COL_NAME_KEY 9
+
+/* The IAM shape (iam_account). */
+static cJSON *account_from_row(sqlite3_stmt *stmt)
+{
+	cJSON *a = cJSON_CreateObject(), *settings;
+
+	cJSON_AddStringToObject(a, "id", col_text(stmt, 1));
+	cJSON_AddStringToObject(a, "name", col_text(stmt, 2));
+	cJSON_AddStringToObject(a, "type", col_text(stmt, 3));
+	cJSON_AddStringToObject(a, "created_on", col_text(stmt, 4));
+	/* CF-API: iam_account's settings.abuse_contact_email is a string
+	 * (not nullable): left out while none is set. */
+	settings = cJSON_AddObjectToObject(a, "settings");
+	cJSON_AddBoolToObject(settings, "enforce_twofactor", sqlite3_column_int(stmt, 6));
+	if (col_text(stmt, 5))
+		cJSON_AddStringToObject(settings, "abuse_contact_email", col_text(stmt, 5));
+	if (col_text(stmt, 7)) {
+		cJSON *m = cJSON_AddObjectToObject(a, "managed_by");
+		cJSON_AddStringToObject(m, "parent_org_id", col_text(stmt, 7));
+		cJSON_AddStringToObject(m, "parent_org_name", col_text(stmt, 8));
+	}
+	return a;
+}
+
+/* The Organizations-API shape (organizations-api_Account): settings has six
+ * required, nullable keys; cfmock keeps two of them. */
+static cJSON *org_account_from_row(sqlite3_stmt *stmt)
+{
+	cJSON *a = cJSON_CreateObject(), *settings;
+	const char *abuse = col_text(stmt, 5);
+
+	cJSON_AddStringToObject(a, "id", col_text(stmt, 1));
+	cJSON_AddStringToObject(a, "name", col_text(stmt, 2));
+	cJSON_AddStringToObject(a, "type", col_text(stmt, 3));
+	cJSON_AddStringToObject(a, "created_on", col_text(stmt, 4));
+	settings = cJSON_AddObjectToObject(a, "settings");
+	if (abuse)
+		cJSON_AddStringToObject(settings, "abuse_contact_email", abuse);
+	else
+		cJSON_AddNullToObject(settings, "abuse_contact_email");
+	cJSON_AddNullToObject(settings, "access_approval_expiry");
+	cJSON_AddNullToObject(settings, "api_access_enabled");
+	cJSON_AddNullToObject(settings, "default_nameservers");
+	cJSON_AddBoolToObject(settings, "enforce_twofactor", sqlite3_column_int(stmt, 6));
+	cJSON_AddNullToObject(settings, "use_account_custom_ns_by_default");
+	return a;
+}
+
+/* Where a visible account sits. */
+struct acct_pos {
+	int64_t seq;
+	int64_t org_seq; /* 0: stand-alone */
+};
+
+/* The position of account @id if @u can see it. */
+static enum store_rc acct_visible(struct store *st, const struct user *u, const char *id,
+				  struct acct_pos *out)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT a.seq, a.org_seq FROM accounts a "
+				      "WHERE a.id = ? AND " ACCT_VISIBLE);
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	bind_text(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, u->seq);
+	sqlite3_bind_int64(stmt, 3, u->seq);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		out->seq = sqlite3_column_int64(stmt, 0);
+		out->org_seq = sqlite3_column_int64(stmt, 1);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static enum store_rc account_by_seq(struct store *st, int64_t seq, cJSON **out)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT " ACCT_COLS " FROM " ACCT_FROM " WHERE a.seq = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, seq);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*out = account_from_row(stmt);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Runs a one-statement write whose first parameters are already bound;
+ * binds @seq as parameter @i. */
+static enum store_rc step_write(struct store *st, sqlite3_stmt *stmt, int i, int64_t seq)
+{
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, i, seq);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Finishes a write that answers with a tree: on failure, *out is dropped. */
+static enum store_rc finish_out(struct store *st, enum store_rc rc, cJSON **out)
+{
+	rc = finish(st, rc);
+	if (rc != STORE_OK && *out) {
+		cJSON_Delete(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+enum store_rc store_accounts_create(struct store *st, const struct user *u,
+				    const struct account_new *a, cJSON **out)
+{
+	sqlite3_stmt *stmt = NULL;
+	char idbuf[ID_LEN + 1], now[CLOCK_RFC3339_LEN + 1];
+	const char *id = a->id;
+	char *tags = NULL, *key = NULL;
+	int64_t org_seq = 0;
+	enum store_rc rc = STORE_OK;
+	int step;
+
+	*out = NULL;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	if (a->org_id)
+		rc = org_parent(st, u, a->org_id, &org_seq, &tags);
+	if (rc == STORE_OK && !id) {
+		rc = fresh_id(st, ACCOUNT_ID_TAKEN, idbuf);
+		id = idbuf;
+	}
+	if (rc != STORE_OK)
+		goto out;
+	clock_now(now);
+	key = utf8_lower(a->name, strlen(a->name), NULL);
+	stmt = prep(st, "INSERT INTO accounts(id, name, name_key, type, org_seq, creator_seq, "
+			"created_on, abuse_contact_email, enforce_twofactor, business_address, "
+			"business_email, business_name, business_phone, external_metadata) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	bind_text(stmt, 1, id);
+	bind_text(stmt, 2, a->name);
+	bind_text(stmt, 3, key);
+	bind_text(stmt, 4, a->type);
+	if (org_seq)
+		sqlite3_bind_int64(stmt, 5, org_seq);
+	sqlite3_bind_int64(stmt, 6, u->seq);
+	bind_text(stmt, 7, a->created_on ? a->created_on : now);
+	bind_text(stmt, 8, a->abuse_contact_email);
+	sqlite3_bind_int(stmt, 9, a->enforce_twofactor > 0);
+	if (a->profile) {
+		const char *fields[PROFILE_FIELDS];
+		size_t i;
+		profile_fields(a->profile, fields);
+		for (i = 0; i < PROFILE_FIELDS; i++)
+			bind_text(stmt, 10 + (int)i, fields[i]);
+	}
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_CONSTRAINT_UNIQUE || step == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = STORE_CONFLICT;
+	else if (step != SQLITE_DONE)
+		rc = SQLERR(st);
+	else
+		rc = account_by_seq(st, sqlite3_last_insert_rowid(st->db), out);
+out:
+	sqlite3_finalize(stmt);
+	free(tags);
+	free(key);
+	return finish_out(st, rc, out);
+}
+
+enum store_rc store_accounts_get(struct store *st, const struct user *u, const char *id,
+				 cJSON **out)
+{
+	struct acct_pos pos;
+	enum store_rc rc = acct_visible(st, u, id, &pos);
+	return rc == STORE_OK ? account_by_seq(st, pos.seq, out) : rc;
+}
+
+enum store_rc store_accounts_update(struct store *st, const struct user *u, const char *id,
+				    const struct account_update *a, cJSON **out)
+{
+	struct acct_pos pos;
+	sqlite3_stmt *stmt;
+	char *key;
+	enum store_rc rc;
+
+	*out = NULL;
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = acct_visible(st, u, id, &pos);
+	if (rc == STORE_OK) {
+		/* "" clears the abuse contact; NULL and -1 keep what is there */
+		stmt = prep(st, "UPDATE accounts SET name = ?1, name_key = ?2, type = ?3, "
+				"abuse_contact_email = CASE WHEN ?4 IS NULL THEN abuse_contact_email "
+				"WHEN ?4 = '' THEN NULL ELSE ?4 END, "
+				"enforce_twofactor = CASE WHEN ?5 < 0 THEN enforce_twofactor ELSE ?5 END "
+				"WHERE seq = ?6");
+		key = utf8_lower(a->name, strlen(a->name), NULL);
+		if (stmt) {
+			bind_text(stmt, 1, a->name);
+			bind_text(stmt, 2, key);
+			bind_text(stmt, 3, a->type);
+			bind_text(stmt, 4, a->abuse_contact_email);
+			sqlite3_bind_int(stmt, 5, a->enforce_twofactor);
+		}
+		rc = step_write(st, stmt, 6, pos.seq);
+		free(key);
+	}
+	if (rc == STORE_OK)
+		rc = account_by_seq(st, pos.seq, out);
+	return finish_out(st, rc, out);
+}
+
+enum store_rc store_accounts_delete(struct store *st, const struct user *u, const char *id)
+{
+	struct acct_pos pos;
+	enum store_rc rc;
+
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	/* The profile lives in the row; what hangs off an account in other
+	 * tables goes with it by ON DELETE CASCADE. */
+	rc = acct_visible(st, u, id, &pos);
+	if (rc == STORE_OK)
+		rc = step_write(st, prep(st, "DELETE FROM accounts WHERE seq = ?"), 1, pos.seq);
+	return finish(st, rc);
+}
+
+enum store_rc store_accounts_profile_get(struct store *st, const struct user *u, const char *id,
+					 cJSON **out)
+{
+	struct acct_pos pos;
+	sqlite3_stmt *stmt;
+	enum store_rc rc = acct_visible(st, u, id, &pos);
+
+	if (rc != STORE_OK)
+		return rc;
+	stmt = prep(st, "SELECT business_address, business_email, business_name, business_phone, "
+			"external_metadata FROM accounts WHERE seq = ?");
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, pos.seq);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = profile_from_row(stmt, 0);
+	else
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_accounts_profile_set(struct store *st, const struct user *u, const char *id,
+					 const struct org_profile *p)
+{
+	struct acct_pos pos;
+	sqlite3_stmt *stmt;
+	enum store_rc rc;
+
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = acct_visible(st, u, id, &pos);
+	if (rc == STORE_OK) {
+		const char *fields[PROFILE_FIELDS];
+		size_t i;
+
+		stmt = prep(st, "UPDATE accounts SET business_address = ?, business_email = ?, "
+				"business_name = ?, business_phone = ?, external_metadata = ? "
+				"WHERE seq = ?");
+		profile_fields(p, fields);
+		for (i = 0; stmt && i < PROFILE_FIELDS; i++)
+			bind_text(stmt, 1 + (int)i, fields[i]);
+		rc = step_write(st, stmt, 6, pos.seq);
+	}
+	return finish(st, rc);
+}
+
+/* The organizations from the root down to @org_seq, as Organization
+ * objects. */
+static enum store_rc org_chain(struct store *st, int64_t org_seq, cJSON **out)
+{
+	sqlite3_stmt *stmt = prep(st, "WITH RECURSIVE up(s, depth) AS (SELECT ?, 0 "
+				      "UNION ALL SELECT x.parent_seq, up.depth + 1 FROM organizations x "
+				      "JOIN up ON x.seq = up.s WHERE x.parent_seq IS NOT NULL) "
+				      "SELECT " ORG_COLS " FROM up JOIN organizations o ON o.seq = up.s"
+				      ORG_JOINS " ORDER BY up.depth DESC");
+	enum store_rc rc = STORE_OK;
+	cJSON *items = cJSON_CreateArray();
+	int step;
+
+	if (!stmt) {
+		cJSON_Delete(items);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, org_seq);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+		cJSON_AddItemToArray(items, org_from_row(stmt));
+	if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+		cJSON_Delete(items);
+		items = NULL;
+	}
+	sqlite3_finalize(stmt);
+	*out = items;
+	return rc;
+}
+
+enum store_rc store_accounts_organizations(struct store *st, const struct user *u,
+					   const char *id, cJSON **out)
+{
+	struct acct_pos pos;
+	enum store_rc rc = acct_visible(st, u, id, &pos);
+
+	if (rc != STORE_OK)
+		return rc;
+	/* CF-API: "in order from "root" to "leaf", where the "leaf" will be
+	 * the organization that _immediately_ contains the specified account" */
+	if (!pos.org_seq) {
+		*out = cJSON_CreateArray();
+		return STORE_OK;
+	}
+	return org_chain(st, pos.org_seq, out);
+}
+
+/* Steps @stmt, adding each row made by @from_row to a new array *out (and
+ * its seq, as in ACCT_COLS, to *out_last); with @limit >= 0, stops after
+ * that many and sets *out_more if another follows. */
+static enum store_rc collect(struct store *st, sqlite3_stmt *stmt, cJSON *(*from_row)(sqlite3_stmt *),
+			     int limit, cJSON **out, int64_t *out_last, char **out_last_key,
+			     int *out_more)
+{
+	cJSON *items = cJSON_CreateArray();
+	int n = 0, step;
+
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (limit >= 0 && n == limit) {
+			if (out_more)
+				*out_more = 1;
+			break;
+		}
+		cJSON_AddItemToArray(items, from_row(stmt));
+		if (out_last)
+			*out_last = sqlite3_column_int64(stmt, 0);
+		if (out_last_key) {
+			free(*out_last_key);
+			*out_last_key = xstrdup(col_text(stmt, ACCT_COL_NAME_KEY));
+		}
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		cJSON_Delete(items);
+		return SQLERR(st);
+	}
+	*out = items;
+	return STORE_OK;
+}
+
+/* The count of a query built in @sql with @b. */
+static enum store_rc count_query(struct store *st, const char *sql, const struct binds *b,
+				 int64_t *out)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	binds_apply(b, stmt);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+enum store_rc store_accounts_list(struct store *st, const struct user *u, const char *name,
+				  int desc, int64_t offset, int limit, cJSON **out,
+				  int64_t *out_total)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	struct binds *b = xcalloc(1, sizeof(*b));
+	sqlite3_stmt *stmt = NULL;
+	enum store_rc rc;
+
+	*out = NULL;
+	strbuf_adds(&where, " WHERE " ACCT_VISIBLE);
+	bind_add_int(b, u->seq);
+	bind_add_int(b, u->seq);
+	/* CF-API: "name: Name of the account": the whole name, compared
+	 * case-insensitively as the Organizations-API name filters are */
+	if (name) {
+		strbuf_adds(&where, " AND a.name_key = ?");
+		bind_add_text(b, utf8_lower(name, strlen(name), NULL));
+	}
+	strbuf_addf(&sql, "SELECT count(*) FROM accounts a%s", where.buf);
+	rc = count_query(st, sql.buf, b, out_total);
+	if (rc != STORE_OK)
+		goto out;
+	/* CF-API: no order parameter; like the Organizations API's lists,
+	 * the order is the internal id's, and direction turns it round */
+	sql.len = 0;
+	strbuf_addf(&sql, "SELECT " ACCT_COLS " FROM " ACCT_FROM "%s ORDER BY a.seq %s "
+			  "LIMIT ? OFFSET ?", where.buf, desc ? "DESC" : "ASC");
+	bind_add_int(b, limit);
+	bind_add_int(b, offset);
+	stmt = prep(st, sql.buf);
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	binds_apply(b, stmt);
+	rc = collect(st, stmt, account_from_row, -1, out, NULL, NULL, NULL);
+out:
+	sqlite3_finalize(stmt);
+	binds_release(b);
+	free(b);
+	strbuf_release(&where);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* The root of the hierarchy an organization is in: the first of its tags. */
+static int same_root(const char *tags_a, const char *tags_b)
+{
+	size_t la = strcspn(tags_a, ","), lb = strcspn(tags_b, ",");
+	return la == lb && memcmp(tags_a, tags_b, la) == 0;
+}
+
+/* Moves one account (within the caller's transaction). */
+static enum store_rc move_one(struct store *st, const struct user *u, const char *id,
+			      int64_t dest_seq, const char *dest_tags, struct move_result *out)
+{
+	sqlite3_stmt *stmt;
+	struct acct_pos pos;
+	enum store_rc rc;
+	int step;
+
+	out->source_id[0] = '\0';
+	rc = acct_visible(st, u, id, &pos);
+	if (rc == STORE_NOT_FOUND) {
+		out->status = MOVE_NO_ACCOUNT;
+		return STORE_OK;
+	}
+	if (rc != STORE_OK)
+		return rc;
+	if (pos.org_seq == dest_seq) {
+		out->status = MOVE_SAME_ORG;
+		return STORE_OK;
+	}
+	if (pos.org_seq) {
+		stmt = prep(st, "SELECT id, tags FROM organizations WHERE seq = ?");
+		if (!stmt)
+			return STORE_ERROR;
+		sqlite3_bind_int64(stmt, 1, pos.org_seq);
+		step = sqlite3_step(stmt);
+		if (step != SQLITE_ROW) {
+			rc = SQLERR(st);
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+		snprintf(out->source_id, sizeof(out->source_id), "%s", col_text(stmt, 0));
+		/* CF-API: an account moves "between organizations in the same
+		 * hierarchy" (a stand-alone one may go anywhere) */
+		if (!same_root(col_text(stmt, 1), dest_tags)) {
+			sqlite3_finalize(stmt);
+			out->status = MOVE_OTHER_HIERARCHY;
+			return STORE_OK;
+		}
+		sqlite3_finalize(stmt);
+	}
+	stmt = prep(st, "UPDATE accounts SET org_seq = ? WHERE seq = ?");
+	if (stmt)
+		sqlite3_bind_int64(stmt, 1, dest_seq);
+	rc = step_write(st, stmt, 2, pos.seq);
+	if (rc == STORE_OK)
+		out->status = MOVE_DONE;
+	return rc;
+}
+
+enum store_rc store_accounts_move(struct store *st, const struct user *u,
+				  const char *const *ids, int n, const char *dest_id,
+				  struct move_result *out)
+{
+	char *dest_tags = NULL;
+	int64_t dest_seq;
+	enum store_rc rc;
+	int i;
+
+	if (begin(st) < 0)
+		return STORE_ERROR;
+	rc = org_parent(st, u, dest_id, &dest_seq, &dest_tags);
+	for (i = 0; rc == STORE_OK && i < n; i++)
+		rc = move_one(st, u, ids[i], dest_seq, dest_tags, &out[i]);
+	free(dest_tags);
+	return finish(st, rc);
+}
+
+/* Appends " AND <col> LIKE ?" for each of the four name filters in @v
+ * (=, startsWith, endsWith, contains). */
+static void name_filters_sql(const char *col, const char *const *v, struct strbuf *sql,
+			     struct binds *b)
+{
+	static const char *const pre[] = { "", "", "%", "%" }, *const post[] = { "", "%", "", "%" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!v[i])
+			continue;
+		strbuf_addf(sql, " AND %s LIKE ? ESCAPE '\\'", col);
+		bind_add_text(b, like_pattern(pre[i], v[i], post[i]));
+	}
+}
+
+enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const char *org_id,
+				  const struct org_accounts_filter *f, int has_after,
+				  int64_t after, const char *after_key, int limit, cJSON **out,
+				  int64_t *out_last, char **out_last_key, int *out_more,
+				  int64_t *out_total)
+{
+	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
+	struct binds *b = xcalloc(1, sizeof(*b));
+	sqlite3_stmt *stmt = NULL;
+	const char *dir = f->desc ? "DESC" : "ASC", *cmp = f->desc ? "<" : ">";
+	int64_t org_seq;
+	enum store_rc rc;
+
+	*out = NULL;
+	*out_more = 0;
+	*out_last = after;
+	*out_last_key = NULL;
+	rc = org_visible(st, u, org_id, &org_seq);
+	if (rc != STORE_OK)
+		goto out;
+	/* Every account in an organization @u sees is visible to @u. */
+	strbuf_adds(&where, " WHERE a.org_seq = ?");
+	bind_add_int(b, org_seq);
+	/* CF-API: cfmock's accounts have one name; account_pubname (the
+	 * account's public name) filters the same one */
+	name_filters_sql("a.name_key", f->name, &where, b);
+	name_filters_sql("a.name_key", f->pubname, &where, b);
+	strbuf_addf(&sql, "SELECT count(*) FROM accounts a%s", where.buf);
+	rc = count_query(st, sql.buf, b, out_total);
+	if (rc != STORE_OK)
+		goto out;
+
+	/* The page: keyset, one more than asked to know whether more follow.
+	 * CF-API: "When not specified, results are ordered by internal
+	 * account ID." */
+	sql.len = 0;
+	strbuf_addf(&sql, "SELECT " ACCT_COLS " FROM " ACCT_FROM "%s", where.buf);
+	if (has_after && f->by_name) {
+		strbuf_addf(&sql, " AND (a.name_key, a.seq) %s (?, ?)", cmp);
+		bind_add_text(b, xstrdup(after_key ? after_key : ""));
+		bind_add_int(b, after);
+	} else if (has_after) {
+		strbuf_addf(&sql, " AND a.seq %s ?", cmp);
+		bind_add_int(b, after);
+	}
+	if (f->by_name)
+		strbuf_addf(&sql, " ORDER BY a.name_key %s, a.seq %s LIMIT ?", dir, dir);
+	else
+		strbuf_addf(&sql, " ORDER BY a.seq %s LIMIT ?", dir);
+	bind_add_int(b, (int64_t)limit + 1);
+	stmt = prep(st, sql.buf);
+	if (!stmt) {
+		rc = STORE_ERROR;
+		goto out;
+	}
+	binds_apply(b, stmt);
+	rc = collect(st, stmt, org_account_from_row, limit, out, out_last,
+		     f->by_name ? out_last_key : NULL, out_more);
+	if (rc != STORE_OK) {
+		free(*out_last_key);
+		*out_last_key = NULL;
+	}
+out:
+	sqlite3_finalize(stmt);
+	binds_release(b);
+	free(b);
+	strbuf_release(&where);
 	strbuf_release(&sql);
 	return rc;
 }

@@ -3,10 +3,11 @@
  *
  * Read functions return a new cJSON tree in the API's own shape, which the
  * caller owns (cJSON_Delete). Every write is one transaction: on any
- * failure nothing is modified. Visibility ("who sees which organization")
- * is decided here, once, through the org_access table: an object the
- * caller cannot see answers STORE_NOT_FOUND, exactly like one that does not
- * exist. */
+ * failure nothing is modified. Visibility is decided here, once: a user
+ * sees the organizations in its org_access rows (those it created and all
+ * below them), the accounts it created, and every account inside an
+ * organization it sees. An object the caller cannot see answers
+ * STORE_NOT_FOUND, exactly like one that does not exist. */
 #ifndef CFMOCK_STORE_H
 #define CFMOCK_STORE_H
 
@@ -39,7 +40,7 @@ enum store_rc {
 struct store *store_open(const char *path, char **err);
 /* Closes the database. NULL is a no-op. */
 void store_close(struct store *st);
-/* 1 if the database holds no users and no organizations. */
+/* 1 if the database holds no users, organizations or accounts. */
 int store_is_empty(struct store *st);
 /* The schema version the database is at. */
 int store_schema_version(struct store *st);
@@ -128,5 +129,86 @@ struct org_filter {
 enum store_rc store_orgs_list(struct store *st, const struct user *u, const struct org_filter *f,
 			      int64_t after, int limit, cJSON **out, int64_t *out_last,
 			      int *out_more, int64_t *out_total);
+
+/* --- accounts --- */
+
+struct account_new {
+	const char *id;          /* NULL: a new random id */
+	const char *name;
+	const char *type;        /* "standard" or "enterprise" */
+	const char *org_id;      /* NULL: stand-alone */
+	const char *created_on;  /* NULL: now */
+	const char *abuse_contact_email; /* NULL: none */
+	int enforce_twofactor;
+	const struct org_profile *profile; /* NULL: none */
+};
+
+/* Creates an account as @u; *out is its IAM shape. STORE_NOT_FOUND: the
+ * organization is not visible to @u. STORE_CONFLICT: the id is taken
+ * (fixtures only). */
+enum store_rc store_accounts_create(struct store *st, const struct user *u,
+				    const struct account_new *a, cJSON **out);
+/* The account in its IAM shape. */
+enum store_rc store_accounts_get(struct store *st, const struct user *u, const char *id,
+				 cJSON **out);
+
+struct account_update {
+	const char *name;
+	const char *type;
+	const char *abuse_contact_email; /* NULL: unchanged; "": none */
+	int enforce_twofactor;           /* -1: unchanged */
+};
+enum store_rc store_accounts_update(struct store *st, const struct user *u, const char *id,
+				    const struct account_update *a, cJSON **out);
+/* Deletes the account and all that hangs off it. */
+enum store_rc store_accounts_delete(struct store *st, const struct user *u, const char *id);
+enum store_rc store_accounts_profile_get(struct store *st, const struct user *u, const char *id,
+					 cJSON **out);
+enum store_rc store_accounts_profile_set(struct store *st, const struct user *u, const char *id,
+					 const struct org_profile *p);
+/* The organizations that hold the account, root first (an array of
+ * Organization objects; empty for a stand-alone account). */
+enum store_rc store_accounts_organizations(struct store *st, const struct user *u,
+					   const char *id, cJSON **out);
+
+/* One page of the accounts @u sees, in IAM shape, by internal order
+ * (newest first with @desc), @offset items in; @name (if not NULL) keeps
+ * those with that name, case-insensitively. *out_total: how many pass. */
+enum store_rc store_accounts_list(struct store *st, const struct user *u, const char *name,
+				  int desc, int64_t offset, int limit, cJSON **out,
+				  int64_t *out_total);
+
+enum move_status {
+	MOVE_DONE,
+	MOVE_NO_ACCOUNT,      /* not there, or not visible */
+	MOVE_SAME_ORG,        /* already in the destination */
+	MOVE_OTHER_HIERARCHY, /* in an organization under another root */
+};
+struct move_result {
+	enum move_status status;
+	char source_id[ID_LEN + 1]; /* "" for a stand-alone account */
+};
+/* Moves each of @ids (@n of them) into organization @dest_id, in one
+ * transaction, and says for each what happened. STORE_NOT_FOUND: @dest_id
+ * is not visible to @u (nothing moved). */
+enum store_rc store_accounts_move(struct store *st, const struct user *u,
+				  const char *const *ids, int n, const char *dest_id,
+				  struct move_result *out);
+
+struct org_accounts_filter {
+	const char *name[4];    /* =, startsWith, endsWith, contains; NULL: not given */
+	const char *pubname[4]; /* the same on account_pubname */
+	int by_name;            /* order_by=account_name */
+	int desc;
+};
+/* One page of the accounts directly in organization @org_id (visible to
+ * @u), in the Organizations-API shape, after the one at (@after, @after_key)
+ * when @has_after. *out_last / *out_last_key (caller frees; NULL unless
+ * sorted by name) give the position of the last one returned. */
+enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const char *org_id,
+				  const struct org_accounts_filter *f, int has_after,
+				  int64_t after, const char *after_key, int limit, cJSON **out,
+				  int64_t *out_last, char **out_last_key, int *out_more,
+				  int64_t *out_total);
 
 #endif

@@ -70,6 +70,8 @@ int is_lower_hex(const char *s, size_t n);
 /* 1 if the @len bytes at @s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
+/* The number of characters in the valid UTF-8 string @s. */
+size_t utf8_chars(const char *s);
 /* @s (@len bytes) lower-cased character by character over all of Unicode
  * (towlower in C.UTF-8; ASCII only if that locale is missing). Bytes that
  * are not UTF-8 are kept as they are. Caller frees. */

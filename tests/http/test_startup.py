@@ -143,6 +143,40 @@ class Running(unittest.TestCase):
                 r = srv.request('GET', '/organizations', query={'page_size': 1, 'page_token': token})
                 self.assertEqual(r.json['result'], [child])
 
+    def test_start_2_5b_a_database_of_an_older_schema_is_upgraded_in_place(self):
+        # a database as cfmock's first schema left it, with one user (a
+        # token) and one organization, written as that schema stores them
+        import sqlite3
+        schema1 = open(os.path.join(harness.HERE, '..', '..', 'schema', '001-init.sql')).read()
+        org_id, user_id = 'a' * 32, 'b' * 32
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, 'old.db')
+            con = sqlite3.connect(db)
+            con.executescript(schema1)
+            con.executescript(f"""
+                INSERT INTO users(seq, id, email, create_time)
+                  VALUES (1, '{user_id}', 'old@example.com', '2025-12-01T00:00:00.000Z');
+                INSERT INTO credentials(kind, secret, user_seq) VALUES ('token', '{harness.TOKEN_A}', 1);
+                INSERT INTO organizations(seq, id, name, creator_seq, tags, create_time)
+                  VALUES (1, '{org_id}', 'Before', 1, '{org_id}', '2025-12-01T00:00:00.000Z');
+                INSERT INTO org_access(user_seq, org_seq) VALUES (1, 1);
+                PRAGMA user_version = 1;""")
+            con.close()
+            with harness.Server(db=db) as srv:
+                r = srv.request('GET', '/_cfmock/health', auth=None)
+                self.assertEqual(r.json['schema_version'], 2)
+                r = srv.request('GET', '/organizations/' + org_id)
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.json['result']['name'], 'Before')
+                r = srv.request('POST', '/accounts', body={'name': 'After', 'unit': {'id': org_id}})
+                self.assertEqual(r.status, 200, r)
+                self.assertEqual(r.json['result']['managed_by'],
+                                 {'parent_org_id': org_id, 'parent_org_name': 'Before'})
+            con = sqlite3.connect(db)
+            self.assertEqual(con.execute('PRAGMA user_version').fetchone()[0], 2)
+            self.assertEqual(con.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
+            con.close()
+
     def test_start_2_6_sigint_also_stops_cleanly(self):
         srv = harness.Server()
         srv.proc.send_signal(signal.SIGINT)

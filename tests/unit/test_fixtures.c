@@ -31,6 +31,48 @@ TEST("fixtures: a nested hierarchy loads with its ids and owners")
 	test_app_free();
 }
 
+TEST("fixtures: accounts load into their organization, or stand alone")
+{
+	char *err = NULL;
+	struct user u;
+	cJSON *a = NULL, *chain = NULL;
+	test_app_new();
+	CHECK(load("{\"users\":[{\"email\":\"alice@example.com\",\"tokens\":[\"t\"]}],"
+		   "\"organizations\":[{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"name\":\"Root\","
+		   "\"owner\":\"alice@example.com\",\"organizations\":[{\"id\":"
+		   "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"name\":\"Child\",\"accounts\":[{\"id\":"
+		   "\"cccccccccccccccccccccccccccccccc\",\"name\":\"In child\",\"type\":\"enterprise\","
+		   "\"settings\":{\"enforce_twofactor\":true}}]}]}],"
+		   "\"accounts\":[{\"id\":\"dddddddddddddddddddddddddddddddd\",\"name\":\"Solo\","
+		   "\"owner\":\"alice@example.com\",\"created_on\":\"2026-03-04T05:06:07.000Z\"}]}",
+		   &err) == 0);
+	CHECK(err == NULL);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "t", NULL, &u), STORE_OK);
+	CHECK_EQ_INT(store_accounts_get(test_app.store, &u, "cccccccccccccccccccccccccccccccc", &a),
+		     STORE_OK);
+	CHECK_EQ_STR(cJSON_GetObjectItem(a, "type")->valuestring, "enterprise");
+	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "managed_by"), "parent_org_id")
+			     ->valuestring,
+		     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "settings"),
+					       "enforce_twofactor")));
+	cJSON_Delete(a);
+	CHECK_EQ_INT(store_accounts_organizations(test_app.store, &u,
+						  "cccccccccccccccccccccccccccccccc", &chain),
+		     STORE_OK);
+	CHECK_EQ_INT(cJSON_GetArraySize(chain), 2);
+	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(chain, 0), "id")->valuestring,
+		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	cJSON_Delete(chain);
+	a = NULL;
+	CHECK_EQ_INT(store_accounts_get(test_app.store, &u, "dddddddddddddddddddddddddddddddd", &a),
+		     STORE_OK);
+	CHECK_EQ_STR(cJSON_GetObjectItem(a, "created_on")->valuestring, "2026-03-04T05:06:07.000Z");
+	CHECK(cJSON_GetObjectItem(a, "managed_by") == NULL);
+	cJSON_Delete(a);
+	test_app_free();
+}
+
 TEST("fixtures: errors name the entry, and nothing is loaded")
 {
 	static const struct {
@@ -52,6 +94,20 @@ TEST("fixtures: errors name the entry, and nothing is loaded")
 		  "\"a@b.c\",\"id\":\"nothex\"}]}", "organizations[0]: 'id' must be 32" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"create_time\":\"yesterday\"}]}", "organizations[0]: 'create_time'" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"accounts\":[{\"name\":\"A\"},{\"name\":\"B\",\"type\":\"gold\"}]}]}",
+		  "organizations[0].accounts[1]: 'type' must be" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\"}]}",
+		  "accounts[0]: 'owner' is required" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"\",\"owner\":\"a@b.c\"}]}",
+		  "accounts[0]: 'name' must be 1 to 100" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\",\"owner\":\"a@b.c\","
+		  "\"settings\":{\"enforce_twofactor\":\"yes\"}}]}",
+		  "accounts[0]: 'enforce_twofactor' must be" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\",\"owner\":\"a@b.c\","
+		  "\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},{\"name\":\"B\",\"owner\":\"a@b.c\","
+		  "\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}]}",
+		  "accounts[1]: account id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is already defined" },
 	};
 	size_t i;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -33,7 +33,7 @@ static char *create(const struct user *u, const char *name, const char *parent)
 TEST("store: the schema is applied and the store starts empty")
 {
 	test_app_new();
-	CHECK_EQ_INT(store_schema_version(test_app.store), 1);
+	CHECK_EQ_INT(store_schema_version(test_app.store), 2);
 	CHECK(store_is_empty(test_app.store));
 	test_app_free();
 }
@@ -144,6 +144,169 @@ TEST("store: name filters are case-insensitive and take % and _ literally")
 	store_orgs_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
 	CHECK_EQ_INT(total, 0);
 	cJSON_Delete(page);
+	test_app_free();
+}
+
+/* Creates an account named @name in @org (NULL: stand-alone) as @u;
+ * returns its id (caller frees) or NULL. */
+static char *account(const struct user *u, const char *name, const char *org)
+{
+	struct account_new n;
+	cJSON *o = NULL;
+	char *id;
+
+	memset(&n, 0, sizeof(n));
+	n.name = name;
+	n.type = "standard";
+	n.org_id = org;
+	if (store_accounts_create(test_app.store, u, &n, &o) != STORE_OK)
+		return NULL;
+	id = xstrdup(cJSON_GetObjectItem(o, "id")->valuestring);
+	cJSON_Delete(o);
+	return id;
+}
+
+static int account_visible(const struct user *u, const char *id)
+{
+	cJSON *o = NULL;
+	enum store_rc rc = store_accounts_get(test_app.store, u, id, &o);
+	cJSON_Delete(o);
+	return rc == STORE_OK;
+}
+
+TEST("store: an account is seen by its creator and by whoever sees its organization")
+{
+	struct user a, b;
+	char *root, *child, *in_child, *solo, *b_root, *b_acct;
+	cJSON *page = NULL;
+	int64_t total = -1;
+	test_app_new();
+	a = user_for("tok-a");
+	b = user_for("tok-b");
+	root = create(&a, "Root", NULL);
+	child = create(&a, "Child", root);
+	in_child = account(&a, "In child", child);
+	solo = account(&a, "Solo", NULL);
+	b_root = create(&b, "B root", NULL);
+	b_acct = account(&b, "B's", b_root);
+	CHECK(account(&b, "Nope", root) == NULL); /* b cannot see root */
+	CHECK(account_visible(&a, in_child) && account_visible(&a, solo));
+	CHECK(!account_visible(&b, in_child) && !account_visible(&b, solo));
+	CHECK(account_visible(&b, b_acct) && !account_visible(&a, b_acct));
+	CHECK_EQ_INT(store_accounts_list(test_app.store, &a, NULL, 0, 0, 20, &page, &total),
+		     STORE_OK);
+	CHECK_EQ_INT(total, 2);
+	CHECK_EQ_INT(cJSON_GetArraySize(page), 2);
+	cJSON_Delete(page);
+	CHECK_EQ_INT(store_accounts_list(test_app.store, &b, "b'S", 0, 0, 20, &page, &total),
+		     STORE_OK);
+	CHECK_EQ_INT(total, 1);
+	cJSON_Delete(page);
+	free(root);
+	free(child);
+	free(in_child);
+	free(solo);
+	free(b_root);
+	free(b_acct);
+	test_app_free();
+}
+
+TEST("store: moves keep to one hierarchy; a batch says what became of each account")
+{
+	struct user a, b;
+	struct move_result m[3];
+	char *r1, *c1, *r2, *acct, *solo, *b_acct, *b_root, *what = NULL;
+	const char *ids[3];
+	test_app_new();
+	a = user_for("tok-a");
+	b = user_for("tok-b");
+	r1 = create(&a, "R1", NULL);
+	c1 = create(&a, "C1", r1);
+	r2 = create(&a, "R2", NULL);
+	acct = account(&a, "A", r1);
+	solo = account(&a, "S", NULL);
+	b_root = create(&b, "BR", NULL);
+	b_acct = account(&b, "B", b_root);
+
+	ids[0] = acct;
+	CHECK_EQ_INT(store_accounts_move(test_app.store, &a, ids, 1, c1, m), STORE_OK);
+	CHECK_EQ_INT(m[0].status, MOVE_DONE);
+	CHECK_EQ_STR(m[0].source_id, r1);
+	CHECK_EQ_INT(store_accounts_move(test_app.store, &a, ids, 1, c1, m), STORE_OK);
+	CHECK_EQ_INT(m[0].status, MOVE_SAME_ORG);
+	CHECK_EQ_INT(store_accounts_move(test_app.store, &a, ids, 1, r2, m), STORE_OK);
+	CHECK_EQ_INT(m[0].status, MOVE_OTHER_HIERARCHY);
+	/* the destination must be visible: nothing moves */
+	CHECK_EQ_INT(store_accounts_move(test_app.store, &a, ids, 1, b_root, m), STORE_NOT_FOUND);
+
+	/* a batch: a stand-alone account goes anywhere, an invisible one does not */
+	ids[0] = solo;
+	ids[1] = b_acct;
+	ids[2] = acct;
+	CHECK_EQ_INT(store_accounts_move(test_app.store, &a, ids, 3, r1, m), STORE_OK);
+	CHECK_EQ_INT(m[0].status, MOVE_DONE);
+	CHECK_EQ_STR(m[0].source_id, "");
+	CHECK_EQ_INT(m[1].status, MOVE_NO_ACCOUNT);
+	CHECK_EQ_INT(m[2].status, MOVE_DONE);
+	CHECK_EQ_STR(m[2].source_id, c1);
+
+	/* r1 now holds two accounts, and cannot go */
+	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, r1, &what), STORE_CONFLICT);
+	CHECK_EQ_STR(what, "1 sub-organization and 2 accounts");
+	free(what);
+	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, acct), STORE_OK);
+	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, solo), STORE_OK);
+	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, solo), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, b_acct), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, c1, &what), STORE_OK);
+	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, r1, &what), STORE_OK);
+	CHECK(account_visible(&b, b_acct));
+	free(r1);
+	free(c1);
+	free(r2);
+	free(acct);
+	free(solo);
+	free(b_acct);
+	free(b_root);
+	test_app_free();
+}
+
+TEST("store: an organization's accounts page by name with a keyset")
+{
+	struct org_accounts_filter f;
+	struct user a;
+	char *root, *key = NULL, *prev_key = NULL;
+	int64_t last = 0, total = 0;
+	int more = 1, has_after = 0, n = 0, i;
+	cJSON *page = NULL;
+	static const char *const names[] = { "delta", "Alpha", "charlie", "Bravo", "alpha", "Echo" };
+	static const char *const want[] = { "Alpha", "alpha", "Bravo", "charlie", "delta", "Echo" };
+	test_app_new();
+	a = user_for("tok-a");
+	root = create(&a, "Root", NULL);
+	for (i = 0; i < 6; i++)
+		free(account(&a, names[i], root));
+	memset(&f, 0, sizeof(f));
+	f.by_name = 1;
+	while (more) {
+		more = 0;
+		CHECK_EQ_INT(store_orgs_accounts(test_app.store, &a, root, &f, has_after, last,
+						 prev_key, 4, &page, &last, &key, &more, &total),
+			     STORE_OK);
+		CHECK_EQ_INT(total, 6);
+		for (i = 0; i < cJSON_GetArraySize(page); i++, n++)
+			CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(page, i), "name")
+					     ->valuestring,
+				     want[n]);
+		cJSON_Delete(page);
+		free(prev_key);
+		prev_key = key;
+		key = NULL;
+		has_after = 1;
+	}
+	CHECK_EQ_INT(n, 6);
+	free(prev_key);
+	free(root);
 	test_app_free();
 }
 
