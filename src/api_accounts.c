@@ -206,10 +206,10 @@ void accounts_move(struct req *r)
 	cJSON *out = NULL;
 	enum store_rc rc;
 
+	/* the body first (as every handler reads it before the state), then
+	 * the account named by the path (404), then the destination */
 	if (destination_or_reply(r, &dest) < 0)
 		return;
-	/* the account named by the path first: an unknown one is a 404
-	 * whatever the destination */
 	rc = store_accounts_get(r->app->store, &r->user, id, &out);
 	cJSON_Delete(out);
 	if (rc != STORE_OK) {

@@ -224,10 +224,30 @@ class _TapResult(unittest.TestResult):
     def __init__(self):
         super().__init__()
         self.n = 0
+        self._reported = False
+
+    def startTest(self, test):
+        super().startTest(test)
+        self._reported = False
+
+    def stopTest(self, test):
+        # a test whose only failures were in subTests gets no addFailure
+        # or addSuccess: it still needs its "not ok" line
+        if not self._reported:
+            self._line(False, test, ' # failed in a subTest')
+        super().stopTest(test)
 
     def _line(self, ok, test, note=''):
         self.n += 1
+        self._reported = True
         print('%s %d - %s%s' % ('ok' if ok else 'not ok', self.n, test.id(), note), flush=True)
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            print('# subTest %s failed:' % subtest._subDescription(), flush=True)
+            for line in ''.join(traceback.format_exception(*err)).splitlines():
+                print('# ' + line, flush=True)
 
     def addSuccess(self, test):
         super().addSuccess(test)
