@@ -3,6 +3,7 @@
 #ifndef CFMOCK_API_H
 #define CFMOCK_API_H
 
+#include "errors.h"
 #include "req.h"
 #include "store.h"
 
@@ -34,6 +35,23 @@ void control_health(struct req *r);
 /* Answers a store failure: STORE_NOT_FOUND as "@what '@id' not found"
  * (@nf is that error), STORE_ERROR as a 500. */
 void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id);
+
+/* An id in a body that names an organization (parent.id, unit.id,
+ * destination_organization_id): one of another shape cannot name one of
+ * ours, and answers like an unknown one (400 / 1103 at @pointer). */
+int org_ref_or_reply(struct req *r, const char *pointer, const char *id);
+
+/* A store read of one object by id, as the caller sees it. */
+typedef enum store_rc store_lookup_fn(struct store *st, const struct user *u, const char *id,
+				      cJSON **out);
+typedef enum store_rc store_profile_set_fn(struct store *st, const struct user *u,
+					   const char *id, const struct org_profile *p);
+/* GET of the object named by the route's first parameter: 200 with what
+ * @fn finds, or the error @nf (404) when it finds nothing. */
+void reply_lookup(struct req *r, store_lookup_fn *fn, enum err nf);
+/* PUT .../profile of the object named by the route's first parameter: all
+ * five fields required, 204 with no body (CONTRACT.md 0.6). */
+void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf);
 
 /* Reads a profile object (all five strings required) at @pointer inside
  * @obj into @out; replies and returns -1 when it is not one. */

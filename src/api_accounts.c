@@ -51,16 +51,6 @@ static int type_or_reply(struct req *r, const char *def, const char **out)
 	return 0;
 }
 
-/* An id in a body that names an organization: one of another shape cannot
- * name one of ours, and answers like an unknown one. */
-static int org_ref_or_reply(struct req *r, const char *pointer, const char *id)
-{
-	if (is_hex_id(id))
-		return 0;
-	reply_error_at(r, ERR_PARENT_NOT_FOUND, pointer, id);
-	return -1;
-}
-
 void accounts_list(struct req *r)
 {
 	static const char *const keys[] = { "name", "direction", NULL };
@@ -116,15 +106,7 @@ void accounts_create(struct req *r)
 
 void accounts_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	cJSON *out = NULL;
-	enum store_rc rc = store_accounts_get(r->app->store, &r->user, id, &out);
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, id);
-		return;
-	}
-	reply_ok(r, out);
+	reply_lookup(r, store_accounts_get, ERR_ACCOUNT_NOT_FOUND);
 }
 
 /* settings.abuse_contact_email: an email, or "" for none. */
@@ -329,45 +311,16 @@ void accounts_move_batch(struct req *r)
 
 void accounts_organizations(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	cJSON *out = NULL;
-	enum store_rc rc = store_accounts_organizations(r->app->store, &r->user, id, &out);
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, id);
-		return;
-	}
 	/* CF-API: no pagination, so no result_info */
-	reply_ok(r, out);
+	reply_lookup(r, store_accounts_organizations, ERR_ACCOUNT_NOT_FOUND);
 }
 
 void accounts_profile_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	cJSON *out = NULL;
-	enum store_rc rc = store_accounts_profile_get(r->app->store, &r->user, id, &out);
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, id);
-		return;
-	}
-	reply_ok(r, out);
+	reply_lookup(r, store_accounts_profile_get, ERR_ACCOUNT_NOT_FOUND);
 }
 
 void accounts_profile_update(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct org_profile p;
-	int present;
-	enum store_rc rc;
-
-	if (profile_or_reply(r, r->json, "", 1, &p, &present) < 0)
-		return;
-	rc = store_accounts_profile_set(r->app->store, &r->user, id, &p);
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, id);
-		return;
-	}
-	/* CF-API: PUT /accounts/{id}/profile answers 204, no body */
-	reply_no_content(r);
+	reply_profile_put(r, store_accounts_profile_set, ERR_ACCOUNT_NOT_FOUND);
 }

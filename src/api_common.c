@@ -8,6 +8,8 @@
 #include "reply.h"
 #include "util.h"
 
+#include "app.h"
+
 #define QUERY_VALUE_MAX 4096
 
 void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
@@ -16,6 +18,45 @@ void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
 		reply_error(r, (enum err)nf, id);
 	else
 		reply_error(r, ERR_INTERNAL, "the database failed; see the server log");
+}
+
+int org_ref_or_reply(struct req *r, const char *pointer, const char *id)
+{
+	if (is_hex_id(id))
+		return 0;
+	reply_error_at(r, ERR_PARENT_NOT_FOUND, pointer, id);
+	return -1;
+}
+
+void reply_lookup(struct req *r, store_lookup_fn *fn, enum err nf)
+{
+	const char *id = req_param(r, 0);
+	cJSON *out = NULL;
+	enum store_rc rc = fn(r->app->store, &r->user, id, &out);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, nf, id);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf)
+{
+	const char *id = req_param(r, 0);
+	struct org_profile p;
+	int present;
+	enum store_rc rc;
+
+	if (profile_or_reply(r, r->json, "", 1, &p, &present) < 0)
+		return;
+	rc = fn(r->app->store, &r->user, id, &p);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, nf, id);
+		return;
+	}
+	/* CF-API: PUT .../profile answers 204, no body */
+	reply_no_content(r);
 }
 
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,

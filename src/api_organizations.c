@@ -107,11 +107,8 @@ void organizations_create(struct req *r)
 		return;
 	if (has_profile)
 		o.profile = &profile;
-	/* An id of another shape cannot name an organization of ours. */
-	if (o.parent_id && !is_hex_id(o.parent_id)) {
-		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
+	if (o.parent_id && org_ref_or_reply(r, "/parent/id", o.parent_id) < 0)
 		return;
-	}
 	rc = store_orgs_create(r->app->store, &r->user, &o, &out);
 	if (rc == STORE_NOT_FOUND) {
 		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
@@ -126,15 +123,7 @@ void organizations_create(struct req *r)
 
 void organizations_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	cJSON *out = NULL;
-	enum store_rc rc = store_orgs_get(r->app->store, &r->user, id, &out);
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
-		return;
-	}
-	reply_ok(r, out);
+	reply_lookup(r, store_orgs_get, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_update(struct req *r)
@@ -180,33 +169,12 @@ void organizations_delete(struct req *r)
 
 void organizations_profile_get(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	cJSON *out = NULL;
-	enum store_rc rc = store_orgs_profile_get(r->app->store, &r->user, id, &out);
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
-		return;
-	}
-	reply_ok(r, out);
+	reply_lookup(r, store_orgs_profile_get, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_profile_update(struct req *r)
 {
-	const char *id = req_param(r, 0);
-	struct org_profile p;
-	int present;
-	enum store_rc rc;
-
-	if (profile_or_reply(r, r->json, "", 1, &p, &present) < 0)
-		return;
-	rc = store_orgs_profile_set(r->app->store, &r->user, id, &p);
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
-		return;
-	}
-	/* CF-API: PUT /organizations/{id}/profile answers 204, no body */
-	reply_no_content(r);
+	reply_profile_put(r, store_orgs_profile_set, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_accounts_list(struct req *r)

@@ -114,6 +114,21 @@ static enum store_rc finish(struct store *st, enum store_rc rc)
 	return rc;
 }
 
+/* Runs a one-statement write whose first parameters are already bound;
+ * binds @seq as parameter @i. */
+static enum store_rc step_write(struct store *st, sqlite3_stmt *stmt, int i, int64_t seq)
+{
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, i, seq);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = SQLERR(st);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), void *arg)
 {
 	int rc;
@@ -603,9 +618,11 @@ static enum store_rc org_visible(struct store *st, const struct user *u, const c
 	return rc;
 }
 
-static enum store_rc org_by_seq(struct store *st, int64_t seq, cJSON **out)
+/* The one row @sql (with one "?" for a seq) finds, made by @from_row. */
+static enum store_rc row_by_seq(struct store *st, const char *sql, int64_t seq,
+				cJSON *(*from_row)(sqlite3_stmt *), cJSON **out)
 {
-	sqlite3_stmt *stmt = prep(st, "SELECT " ORG_COLS " FROM " ORG_FROM " WHERE o.seq = ?");
+	sqlite3_stmt *stmt = prep(st, sql);
 	enum store_rc rc = STORE_NOT_FOUND;
 	int step;
 
@@ -614,13 +631,19 @@ static enum store_rc org_by_seq(struct store *st, int64_t seq, cJSON **out)
 	sqlite3_bind_int64(stmt, 1, seq);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
-		*out = org_from_row(stmt);
+		*out = from_row(stmt);
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+static enum store_rc org_by_seq(struct store *st, int64_t seq, cJSON **out)
+{
+	return row_by_seq(st, "SELECT " ORG_COLS " FROM " ORG_FROM " WHERE o.seq = ?", seq,
+			  org_from_row, out);
 }
 
 /* The parent's key and tags, if @u can see it. */
@@ -852,18 +875,16 @@ enum store_rc store_orgs_delete(struct store *st, const struct user *u, const ch
 	return finish(st, rc);
 }
 
-enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, const char *id,
-				     cJSON **out)
+/* The profile columns of row @seq in @table ("organizations" or
+ * "accounts": both keep the profile in the same five columns). */
+static enum store_rc profile_read(struct store *st, const char *table, int64_t seq, cJSON **out)
 {
-	sqlite3_stmt *stmt;
-	enum store_rc rc;
-	int64_t seq;
+	char *sql = xasprintf("SELECT business_address, business_email, business_name, "
+			      "business_phone, external_metadata FROM %s WHERE seq = ?", table);
+	sqlite3_stmt *stmt = prep(st, sql);
+	enum store_rc rc = STORE_OK;
 
-	rc = org_visible(st, u, id, &seq);
-	if (rc != STORE_OK)
-		return rc;
-	stmt = prep(st, "SELECT business_address, business_email, business_name, business_phone, "
-			"external_metadata FROM organizations WHERE seq = ?");
+	free(sql);
 	if (!stmt)
 		return STORE_ERROR;
 	sqlite3_bind_int64(stmt, 1, seq);
@@ -875,35 +896,42 @@ enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, con
 	return rc;
 }
 
+static enum store_rc profile_write(struct store *st, const char *table, int64_t seq,
+				   const struct org_profile *p)
+{
+	char *sql = xasprintf("UPDATE %s SET business_address = ?, business_email = ?, "
+			      "business_name = ?, business_phone = ?, external_metadata = ? "
+			      "WHERE seq = ?", table);
+	sqlite3_stmt *stmt = prep(st, sql);
+	const char *fields[PROFILE_FIELDS];
+	size_t i;
+
+	free(sql);
+	profile_fields(p, fields);
+	for (i = 0; stmt && i < PROFILE_FIELDS; i++)
+		bind_text(stmt, 1 + (int)i, fields[i]);
+	return step_write(st, stmt, 6, seq);
+}
+
+enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, const char *id,
+				     cJSON **out)
+{
+	int64_t seq;
+	enum store_rc rc = org_visible(st, u, id, &seq);
+	return rc == STORE_OK ? profile_read(st, "organizations", seq, out) : rc;
+}
+
 enum store_rc store_orgs_profile_set(struct store *st, const struct user *u, const char *id,
 				     const struct org_profile *p)
 {
-	sqlite3_stmt *stmt;
 	enum store_rc rc;
 	int64_t seq;
 
 	if (begin(st) < 0)
 		return STORE_ERROR;
 	rc = org_visible(st, u, id, &seq);
-	if (rc == STORE_OK) {
-		stmt = prep(st, "UPDATE organizations SET business_address = ?, business_email = ?, "
-				"business_name = ?, business_phone = ?, external_metadata = ? "
-				"WHERE seq = ?");
-		if (!stmt) {
-			rc = STORE_ERROR;
-		} else {
-			const char *fields[PROFILE_FIELDS];
-			size_t i;
-
-			profile_fields(p, fields);
-			for (i = 0; i < PROFILE_FIELDS; i++)
-				bind_text(stmt, 1 + (int)i, fields[i]);
-			sqlite3_bind_int64(stmt, 6, seq);
-			if (sqlite3_step(stmt) != SQLITE_DONE)
-				rc = SQLERR(st);
-			sqlite3_finalize(stmt);
-		}
-	}
+	if (rc == STORE_OK)
+		rc = profile_write(st, "organizations", seq, p);
 	return finish(st, rc);
 }
 
@@ -1203,37 +1231,8 @@ static enum store_rc acct_visible(struct store *st, const struct user *u, const 
 
 static enum store_rc account_by_seq(struct store *st, int64_t seq, cJSON **out)
 {
-	sqlite3_stmt *stmt = prep(st, "SELECT " ACCT_COLS " FROM " ACCT_FROM " WHERE a.seq = ?");
-	enum store_rc rc = STORE_NOT_FOUND;
-	int step;
-
-	if (!stmt)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, seq);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		*out = account_from_row(stmt);
-		rc = STORE_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = SQLERR(st);
-	}
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
-/* Runs a one-statement write whose first parameters are already bound;
- * binds @seq as parameter @i. */
-static enum store_rc step_write(struct store *st, sqlite3_stmt *stmt, int i, int64_t seq)
-{
-	enum store_rc rc = STORE_OK;
-
-	if (!stmt)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, i, seq);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
-	return rc;
+	return row_by_seq(st, "SELECT " ACCT_COLS " FROM " ACCT_FROM " WHERE a.seq = ?", seq,
+			  account_from_row, out);
 }
 
 /* Finishes a write that answers with a tree: on failure, *out is dropped. */
@@ -1372,46 +1371,21 @@ enum store_rc store_accounts_profile_get(struct store *st, const struct user *u,
 					 cJSON **out)
 {
 	struct acct_pos pos;
-	sqlite3_stmt *stmt;
 	enum store_rc rc = acct_visible(st, u, id, &pos);
-
-	if (rc != STORE_OK)
-		return rc;
-	stmt = prep(st, "SELECT business_address, business_email, business_name, business_phone, "
-			"external_metadata FROM accounts WHERE seq = ?");
-	if (!stmt)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, pos.seq);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out = profile_from_row(stmt, 0);
-	else
-		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
-	return rc;
+	return rc == STORE_OK ? profile_read(st, "accounts", pos.seq, out) : rc;
 }
 
 enum store_rc store_accounts_profile_set(struct store *st, const struct user *u, const char *id,
 					 const struct org_profile *p)
 {
 	struct acct_pos pos;
-	sqlite3_stmt *stmt;
 	enum store_rc rc;
 
 	if (begin(st) < 0)
 		return STORE_ERROR;
 	rc = acct_visible(st, u, id, &pos);
-	if (rc == STORE_OK) {
-		const char *fields[PROFILE_FIELDS];
-		size_t i;
-
-		stmt = prep(st, "UPDATE accounts SET business_address = ?, business_email = ?, "
-				"business_name = ?, business_phone = ?, external_metadata = ? "
-				"WHERE seq = ?");
-		profile_fields(p, fields);
-		for (i = 0; stmt && i < PROFILE_FIELDS; i++)
-			bind_text(stmt, 1 + (int)i, fields[i]);
-		rc = step_write(st, stmt, 6, pos.seq);
-	}
+	if (rc == STORE_OK)
+		rc = profile_write(st, "accounts", pos.seq, p);
 	return finish(st, rc);
 }
 
