@@ -29,6 +29,28 @@ void accounts_organizations(struct req *r);
 void accounts_profile_get(struct req *r);
 void accounts_profile_update(struct req *r);
 
+/* api_members.c: organization members */
+void members_list(struct req *r);
+void members_create(struct req *r);
+void members_batch_create(struct req *r);
+void members_get(struct req *r);
+void members_delete(struct req *r);
+
+/* api_account_members.c: account members and roles */
+void account_members_list(struct req *r);
+void account_members_create(struct req *r);
+void account_members_get(struct req *r);
+void account_members_update(struct req *r);
+void account_members_delete(struct req *r);
+void roles_list(struct req *r);
+void roles_get(struct req *r);
+
+/* api_users.c: the caller's user and token verify */
+void user_get(struct req *r);
+void user_patch(struct req *r);
+void tokens_verify(struct req *r);
+void account_tokens_verify(struct req *r);
+
 /* api_control.c: cfmock's own API under /_cfmock */
 void control_health(struct req *r);
 
@@ -57,6 +79,11 @@ void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf);
  * @obj into @out; replies and returns -1 when it is not one. */
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 		     struct org_profile *out, int *out_present);
+
+/* An email at @pointer in @obj: required, at most @max characters, with
+ * one '@' between a local part and a domain and no spaces. */
+int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
+		   const char **out);
 
 /* Reads the single value of each query parameter in @keys (NULL-ended)
  * into @out (in order, NULL when absent); a repeated one, or one longer

@@ -79,6 +79,16 @@ void accounts_list(struct req *r)
 	reply_page_list(r, items, page, per_page, total);
 }
 
+/* With --auth strict, only tenant admins may create and delete accounts
+ * (CF-API: "available for tenant admins"). */
+static int tenant_admin_or_reply(struct req *r)
+{
+	if (!r->app->cfg->auth_strict || r->user.tenant_admin)
+		return 0;
+	reply_error(r, ERR_AUTH_ERROR);
+	return -1;
+}
+
 void accounts_create(struct req *r)
 {
 	struct account_new a;
@@ -86,6 +96,8 @@ void accounts_create(struct req *r)
 	cJSON *out = NULL;
 	enum store_rc rc;
 
+	if (tenant_admin_or_reply(r) < 0)
+		return;
 	memset(&a, 0, sizeof(a));
 	if (name_or_reply(r, &a.name) < 0 || type_or_reply(r, "standard", &a.type) < 0 ||
 	    json_object_or_reply(r, r->json, "/unit", 0, &unit) < 0 ||
@@ -160,9 +172,12 @@ void accounts_update(struct req *r)
 void accounts_delete(struct req *r)
 {
 	const char *id = req_param(r, 0);
-	enum store_rc rc = store_accounts_delete(r->app->store, &r->user, id);
+	enum store_rc rc;
 	cJSON *out;
 
+	if (tenant_admin_or_reply(r) < 0)
+		return;
+	rc = store_accounts_delete(r->app->store, &r->user, id);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, id);
 		return;

@@ -86,6 +86,29 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 	return 0;
 }
 
+int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
+		   const char **out)
+{
+	const char *s, *at;
+
+	if (json_string_or_reply(r, obj, pointer, 1, out) < 0)
+		return -1;
+	s = *out;
+	at = strchr(s, '@');
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || strpbrk(s, " \t\r\n")) {
+		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer),
+			       "must be an email address");
+		return -1;
+	}
+	if (utf8_chars(s) > max) {
+		char *why = xasprintf("must be at most %zu characters", max);
+		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
 int query_singles_or_reply(struct req *r, const char *const *keys, const char **out)
 {
 	size_t i;

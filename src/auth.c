@@ -113,10 +113,11 @@ int auth_parse(const struct req *r, struct credential *out, enum err *out_top, e
 	return -1;
 }
 
-int auth_check_or_reply(struct req *r)
+int auth_check_or_reply(struct req *r, int token_only)
 {
 	struct credential cred;
 	enum err top, chain[3];
+	enum store_rc rc;
 	int n;
 
 	if (auth_parse(r, &cred, &top, chain, &n) < 0) {
@@ -126,8 +127,22 @@ int auth_check_or_reply(struct req *r)
 			reply_error(r, top);
 		return -1;
 	}
-	if (store_users_resolve(r->app->store, cred.kind, cred.secret, cred.email, &r->user) !=
-	    STORE_OK) {
+	/* CF-API: the verify endpoints answer other credentials with 400 /
+	 * 1001 'Missing "Authorization" header' */
+	if (token_only && cred.kind != CRED_TOKEN) {
+		reply_error(r, ERR_MISSING_AUTHZ);
+		return -1;
+	}
+	rc = store_users_resolve(r->app->store, cred.kind, cred.secret, cred.email,
+				 r->app->cfg->auth_strict, &r->user);
+	if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
+		/* CF-API: 403 / 10000 "Authentication error" for credentials
+		 * that are well-formed but not accepted; 401 / 1000 "Invalid
+		 * API Token" from the verify endpoints */
+		reply_error(r, token_only ? ERR_INVALID_TOKEN : ERR_AUTH_ERROR);
+		return -1;
+	}
+	if (rc != STORE_OK) {
 		reply_error(r, ERR_INTERNAL, "cannot resolve the credentials");
 		return -1;
 	}

@@ -4,7 +4,8 @@
  * TOKEN"; X-Auth-Email + X-Auth-Key; X-Auth-User-Service-Key. None: 400 /
  * 9106. Present but malformed: 400 / 6003 with an error_chain naming each
  * bad header (6111, 6102, 6103, 6104). Each well-formed credential is a
- * user, created on first use (--auth open). */
+ * user, created on first use (--auth open), or must be one of the
+ * fixtures' (--auth strict). */
 #ifndef CFMOCK_AUTH_H
 #define CFMOCK_AUTH_H
 
@@ -24,8 +25,11 @@ struct credential {
 int auth_parse(const struct req *r, struct credential *out, enum err *out_top, enum err *chain,
 	       int *out_n);
 
-/* auth_parse, then finds or creates the user: sets r->user, or replies and
- * returns -1. */
-int auth_check_or_reply(struct req *r);
+/* auth_parse, then finds (or, with --auth open, creates) the user: sets
+ * r->user, or replies and returns -1. An unknown credential (strict) or a
+ * token that is not active answers 403 / 10000. With @token_only (the
+ * token verify endpoints) other credentials answer 400 / 1001 and a bad
+ * token 401 / 1000, as the live API does. */
+int auth_check_or_reply(struct req *r, int token_only);
 
 #endif

@@ -17,7 +17,7 @@
 enum opt_id {
 	OPT_BIND = 'b', OPT_PORT = 'p', OPT_DB = 'd', OPT_FIXTURES = 'f',
 	OPT_SEED = 256, OPT_CLOCK, OPT_ACCESS_LOG, OPT_MAX_BODY, OPT_CONN_TIMEOUT,
-	OPT_MAX_CONNS, OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_MAX_CONNS, OPT_AUTH, OPT_HELP = 'h', OPT_VERSION = 'V',
 };
 
 static const struct flag {
@@ -33,6 +33,7 @@ static const struct flag {
 	{ "fixtures", "CFMOCK_FIXTURES", OPT_FIXTURES, "FILE", "JSON state loaded into an empty database at start" },
 	{ "seed", "CFMOCK_SEED", OPT_SEED, "N", "make ids predictable: generate them from seed N" },
 	{ "clock", "CFMOCK_CLOCK", OPT_CLOCK, "TIME", "fake clock from TIME (2026-01-01T00:00:00Z), +1 ms a reading" },
+	{ "auth", "CFMOCK_AUTH", OPT_AUTH, "open|strict", "strict: only the fixtures' users and credentials exist (default open)" },
 	{ "access-log", "CFMOCK_ACCESS_LOG", OPT_ACCESS_LOG, "on|off", "one line per request on stdout (default on)" },
 	{ "max-body-bytes", "CFMOCK_MAX_BODY_BYTES", OPT_MAX_BODY, "N", "largest request body; larger is 413 (default 1048576)" },
 	{ "conn-timeout", "CFMOCK_CONN_TIMEOUT", OPT_CONN_TIMEOUT, "SECS", "close a connection idle this long (default 30)" },
@@ -97,6 +98,14 @@ static int set(struct config *c, int id, const char *name, const char *v, char *
 			c->access_log = 1;
 		else if (strcmp(v, "off") == 0)
 			c->access_log = 0;
+		else
+			goto bad;
+		return 0;
+	case OPT_AUTH:
+		if (strcmp(v, "open") == 0)
+			c->auth_strict = 0;
+		else if (strcmp(v, "strict") == 0)
+			c->auth_strict = 1;
 		else
 			goto bad;
 		return 0;

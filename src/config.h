@@ -15,6 +15,7 @@ struct config {
 	uint64_t seed;
 	int clock_fake;          /* --clock TIME given: a fake clock */
 	int64_t clock_start_ms;
+	int auth_strict;         /* --auth strict: only the fixtures' credentials */
 	int access_log;          /* --access-log on|off, default on */
 	size_t max_body;         /* --max-body-bytes, default 1 MiB */
 	unsigned conn_timeout;   /* --conn-timeout seconds, default 30 */

@@ -2,14 +2,19 @@
  * the same store functions the API uses, so a fixture can hold nothing the
  * API could not make.
  *
- *   { "users": [ { "id"?, "email", "api_key"?, "tokens"?: ["..."] } ],
+ *   { "users": [ { "id"?, "email", "api_key"?, "tenant_admin"?,
+ *                  "first_name"?, "last_name"?,
+ *                  "tokens"?: ["...", { "value", "status"?, "id"? }] } ],
  *     "organizations": [ { "id"?, "name", "owner", "create_time"?,
  *                          "profile"?, "organizations"?: [ ... ],
- *                          "accounts"?: [ ... ] } ],
+ *                          "accounts"?: [ ... ],
+ *                          "members"?: [ { "email", "status"?, "id"?,
+ *                                          "create_time"? } ] } ],
  *     "accounts": [ { "id"?, "name", "owner", "type"?, "created_on"?,
  *                     "settings"?: { "abuse_contact_email"?,
  *                                    "enforce_twofactor"? },
- *                     "profile"? } ] }
+ *                     "profile"?, "members"?: [ { "email", "status"?,
+ *                                                  "roles"? } ] } ] }
  *
  * "owner" is the email of a user above; sub-organizations and the accounts
  * in an organization take its owner unless they name their own; top-level
@@ -23,6 +28,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "roles.h"
 #include "util.h"
 
 struct loader {
@@ -123,37 +129,73 @@ static void where_pop(struct loader *l, size_t old)
 		l->where.buf[old] = '\0';
 }
 
+/* A token: a string (active), or {"value", "status"?, "id"?}. */
+static int load_token(struct loader *l, const struct user *user, const cJSON *t)
+{
+	static const char *const allowed[] = { "value", "status", "id", NULL };
+	const char *value = NULL, *status = "active", *id = NULL;
+
+	if (cJSON_IsString(t)) {
+		value = t->valuestring;
+	} else if (cJSON_IsObject(t)) {
+		if (keys_ok(l, t, allowed) < 0 || get_string(l, t, "value", 1, &value) < 0 ||
+		    get_string(l, t, "status", 0, &status) < 0 || get_id(l, t, &id) < 0)
+			return -1;
+		if (!status)
+			status = "active";
+	} else {
+		return fail(l, "a token must be a string or an object with 'value'");
+	}
+	if (!*value)
+		return fail(l, "a token must not be empty");
+	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0 &&
+	    strcmp(status, "expired") != 0)
+		return fail(l, "token status must be 'active', 'disabled' or 'expired'");
+	if (store_users_add_token(l->st, user, value, status, id) != STORE_OK)
+		return fail(l, "token '%s' is already defined", value);
+	return 0;
+}
+
 static int load_user(struct loader *l, const cJSON *u)
 {
-	static const char *const allowed[] = { "id", "email", "api_key", "tokens", NULL };
-	const char *id, *email, *key;
-	const cJSON *tokens, *t;
+	static const char *const allowed[] = {
+		"id", "email", "api_key", "tokens", "tenant_admin", "first_name", "last_name", NULL,
+	};
+	struct user_new n;
+	const cJSON *tokens, *t, *admin;
 	struct user user;
 	enum store_rc rc;
 	int bad;
 
 	if (!cJSON_IsObject(u))
 		return fail(l, "a user must be an object");
-	if (keys_ok(l, u, allowed) < 0 || get_id(l, u, &id) < 0 ||
-	    get_string(l, u, "email", 1, &email) < 0 || get_string(l, u, "api_key", 0, &key) < 0)
+	memset(&n, 0, sizeof(n));
+	if (keys_ok(l, u, allowed) < 0 || get_id(l, u, &n.id) < 0 ||
+	    get_string(l, u, "email", 1, &n.email) < 0 ||
+	    get_string(l, u, "api_key", 0, &n.api_key) < 0 ||
+	    get_string(l, u, "first_name", 0, &n.first_name) < 0 ||
+	    get_string(l, u, "last_name", 0, &n.last_name) < 0)
 		return -1;
-	if (!strchr(email, '@'))
+	if (!strchr(n.email, '@'))
 		return fail(l, "'email' must be an email address");
-	if (key && !((strlen(key) == 32 || strlen(key) == 37) && is_lower_hex(key, strlen(key))))
+	if (n.api_key && !((strlen(n.api_key) == 32 || strlen(n.api_key) == 37) &&
+			   is_lower_hex(n.api_key, strlen(n.api_key))))
 		return fail(l, "'api_key' must be 32 or 37 lowercase hex characters");
+	admin = cJSON_GetObjectItemCaseSensitive(u, "tenant_admin");
+	if (admin && !cJSON_IsBool(admin))
+		return fail(l, "'tenant_admin' must be true or false");
+	n.tenant_admin = admin && cJSON_IsTrue(admin);
 	tokens = get_array(l, u, "tokens", &bad);
 	if (bad)
 		return -1;
-	rc = store_users_add(l->st, id, email, key, &user);
+	rc = store_users_add(l->st, &n, &user);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "a user with this email or id is already defined");
 	if (rc != STORE_OK)
 		return fail(l, "the database failed");
 	cJSON_ArrayForEach(t, tokens) {
-		if (!cJSON_IsString(t) || !*t->valuestring)
-			return fail(l, "'tokens' must hold non-empty strings");
-		if (store_users_add_token(l->st, &user, t->valuestring) != STORE_OK)
-			return fail(l, "token '%s' is already defined", t->valuestring);
+		if (load_token(l, &user, t) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -181,13 +223,116 @@ static int get_profile(struct loader *l, const cJSON *obj, struct org_profile *p
 	return 0;
 }
 
+/* Organization members: [{"email", "status"?, "id"?, "create_time"?}]. */
+static int load_org_members(struct loader *l, const cJSON *o, const struct user *owner,
+			    const char *org_id)
+{
+	static const char *const allowed[] = { "email", "status", "id", "create_time", NULL };
+	static const char *const statuses[] = { "active", "canceled", NULL };
+	const cJSON *list, *m;
+	int bad, i = 0;
+
+	list = get_array(l, o, "members", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(m, list) {
+		size_t old = where_push(l, "members", i++);
+		struct org_member_new n;
+		const char *const *s;
+		cJSON *made = NULL;
+		int64_t ms;
+		int which;
+		enum store_rc rc;
+
+		memset(&n, 0, sizeof(n));
+		if (!cJSON_IsObject(m))
+			return fail(l, "a member must be an object");
+		if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0 ||
+		    get_string(l, m, "status", 0, &n.status) < 0 || get_id(l, m, &n.id) < 0 ||
+		    get_string(l, m, "create_time", 0, &n.create_time) < 0)
+			return -1;
+		if (!strchr(n.email, '@'))
+			return fail(l, "'email' must be an email address");
+		if (!n.status)
+			n.status = "active";
+		for (s = statuses; *s && strcmp(*s, n.status) != 0; s++)
+			;
+		if (!*s)
+			return fail(l, "'status' must be active or canceled");
+		if (n.create_time && clock_parse(n.create_time, &ms) < 0)
+			return fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+		rc = store_org_members_add(l->st, owner, org_id, &n, 1, &made, &which);
+		cJSON_Delete(made);
+		if (rc == STORE_CONFLICT)
+			return fail(l, "'%s' is already a member (or the id is taken)", n.email);
+		if (rc != STORE_OK)
+			return fail(l, "the database failed");
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+/* Account members: [{"email", "status"?, "roles"?: [role ids]}]. */
+static int load_account_members(struct loader *l, const cJSON *a, const struct user *owner,
+				const char *account_id)
+{
+	static const char *const allowed[] = { "email", "status", "roles", NULL };
+	const cJSON *list, *m;
+	int bad, i = 0;
+
+	list = get_array(l, a, "members", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(m, list) {
+		size_t old = where_push(l, "members", i++);
+		struct account_member_new n;
+		const char *roles[32];
+		const cJSON *rl, *r;
+		cJSON *made = NULL;
+		enum store_rc rc;
+
+		memset(&n, 0, sizeof(n));
+		if (!cJSON_IsObject(m))
+			return fail(l, "a member must be an object");
+		if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0 ||
+		    get_string(l, m, "status", 0, &n.status) < 0)
+			return -1;
+		if (!strchr(n.email, '@'))
+			return fail(l, "'email' must be an email address");
+		/* as through the API: pending unless told */
+		if (!n.status)
+			n.status = "pending";
+		if (strcmp(n.status, "accepted") != 0 && strcmp(n.status, "pending") != 0)
+			return fail(l, "'status' must be accepted or pending");
+		rl = get_array(l, m, "roles", &bad);
+		if (bad)
+			return -1;
+		cJSON_ArrayForEach(r, rl) {
+			if (!cJSON_IsString(r) || !role_find(r->valuestring))
+				return fail(l, "'roles' must hold ids of built-in roles (see the README)");
+			if (n.nroles == (int)ARRAY_SIZE(roles))
+				return fail(l, "at most 32 roles");
+			roles[n.nroles++] = r->valuestring;
+		}
+		n.roles = roles;
+		rc = store_account_members_add(l->st, owner, account_id, &n, &made);
+		cJSON_Delete(made);
+		if (rc == STORE_CONFLICT)
+			return fail(l, "'%s' is already a member", n.email);
+		if (rc != STORE_OK)
+			return fail(l, "the database failed");
+		where_pop(l, old);
+	}
+	return 0;
+}
+
 /* An account in organization @org_id (NULL: stand-alone), owned by @owner
  * unless it names its own. The same rules as POST /accounts. */
 static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 			const char *org_owner)
 {
 	static const char *const allowed[] = {
-		"id", "name", "owner", "type", "created_on", "settings", "profile", NULL,
+		"id", "name", "owner", "type", "created_on", "settings", "profile", "members", NULL,
 	};
 	static const char *const settings_allowed[] = {
 		"abuse_contact_email", "enforce_twofactor", NULL,
@@ -240,21 +385,29 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 		return fail(l, "owner '%s' is not one of the fixture's users", owner);
 	n.org_id = org_id;
 	rc = store_accounts_create(l->st, &user, &n, &made);
-	cJSON_Delete(made);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "account id '%s' is already defined", n.id);
 	if (rc == STORE_NOT_FOUND)
 		return fail(l, "owner '%s' cannot see the organization", owner);
 	if (rc != STORE_OK)
 		return fail(l, "the database failed");
-	return 0;
+	{
+		char *self = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);
+		int rcm;
+
+		cJSON_Delete(made);
+		rcm = load_account_members(l, a, &user, self);
+		free(self);
+		return rcm;
+	}
 }
 
 static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 		    const char *parent_owner)
 {
 	static const char *const allowed[] = {
-		"id", "name", "owner", "create_time", "profile", "organizations", "accounts", NULL,
+		"id", "name", "owner", "create_time", "profile", "organizations", "accounts",
+		"members", NULL,
 	};
 	struct org_new n;
 	struct org_profile p;
@@ -304,6 +457,10 @@ static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
 		int j = 0;
 
 		cJSON_Delete(made);
+		if (load_org_members(l, o, &user, self) < 0) {
+			free(self);
+			return -1;
+		}
 		/* its accounts, then the sub-organizations: internal order
 		 * (the order of lists) is the order of the file, top down */
 		cJSON_ArrayForEach(child, accounts) {

@@ -124,9 +124,7 @@ int json_body_or_reply(struct req *r, int optional)
 	return 0;
 }
 
-/* 'parent.id' for "/parent/id", in a static buffer good until the next
- * call (used at once in a reply). */
-static const char *dotted(const char *pointer)
+const char *json_dotted(const char *pointer)
 {
 	static char buf[256];
 	size_t i, n = 0;
@@ -176,11 +174,11 @@ static int member_or_reply(struct req *r, const cJSON *obj, const char *pointer,
 	if (!item || cJSON_IsNull(item)) {
 		if (!required)
 			return 0;
-		reply_error_at(r, ERR_FIELD_REQUIRED, pointer, dotted(pointer));
+		reply_error_at(r, ERR_FIELD_REQUIRED, pointer, json_dotted(pointer));
 		return -1;
 	}
 	if (!kind_ok(item, k)) {
-		reply_error_at(r, ERR_FIELD_TYPE, pointer, dotted(pointer), kind_name(k));
+		reply_error_at(r, ERR_FIELD_TYPE, pointer, json_dotted(pointer), kind_name(k));
 		return -1;
 	}
 	*out = item;

@@ -27,6 +27,10 @@ int json_object_or_reply(struct req *r, const cJSON *obj, const char *pointer, i
 			 const cJSON **out);
 int json_array_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 			const cJSON **out);
+/* 'parent.id' for "/parent/id": a field's name in messages, in a static
+ * buffer good until the next call (cfmock serves from one thread). */
+const char *json_dotted(const char *pointer);
+
 /* For booleans *out is -1 when absent. */
 int json_bool_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 		       int *out);

@@ -46,6 +46,18 @@ void reply_ok(struct req *r, cJSON *result)
 	set_body(r, 200, env);
 }
 
+void reply_ok_message(struct req *r, cJSON *result, int code, const char *message)
+{
+	cJSON *env = envelope(1), *m = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(m, "code", code);
+	cJSON_AddStringToObject(m, "message", message);
+	cJSON_AddNullToObject(m, "type");
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(env, "messages"), m);
+	attach(env, "result", result);
+	set_body(r, 200, env);
+}
+
 void reply_cursor_list(struct req *r, cJSON *items, const char *next_token, int64_t total)
 {
 	cJSON *env = envelope(1), *info;

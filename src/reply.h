@@ -19,6 +19,9 @@
 
 /* 200 with @result (consumed). */
 void reply_ok(struct req *r, cJSON *result);
+/* 200 with @result (consumed) and one item in "messages" (as the live
+ * API's token verify sends: {code, message, type: null}). */
+void reply_ok_message(struct req *r, cJSON *result, int code, const char *message);
 /* 200 with the @items array (consumed) and the Organizations-API cursor
  * result_info: next_page_token (left out when @next_token is NULL) and
  * total_size. */

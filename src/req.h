@@ -27,6 +27,8 @@ struct kv {
 struct user {
 	int64_t seq;
 	char id[ID_LEN + 1];
+	int tenant_admin;
+	char token_id[ID_LEN + 1]; /* "" unless the credential is an API token */
 };
 
 #define REQ_MAX_PARAMS 4

@@ -116,7 +116,8 @@ void router_dispatch(struct req *r)
 	}
 	strbuf_release(&allow);
 	r->route = found;
-	if ((found->flags & ROUTE_AUTH) && auth_check_or_reply(r) < 0)
+	if ((found->flags & ROUTE_AUTH) &&
+	    auth_check_or_reply(r, (found->flags & ROUTE_TOKEN_ONLY) != 0) < 0)
 		return;
 	if ((found->flags & (ROUTE_JSON_BODY | ROUTE_JSON_BODY_OPT)) &&
 	    json_body_or_reply(r, !!(found->flags & ROUTE_JSON_BODY_OPT)) < 0)

@@ -16,6 +16,7 @@ enum route_flags {
 	ROUTE_JSON_BODY = 1 << 1,     /* body must be a JSON object; sets r->json */
 	ROUTE_JSON_BODY_OPT = 1 << 2, /* as ROUTE_JSON_BODY, but no body is fine */
 	ROUTE_ORG_API = 1 << 3,       /* Organizations-API family (error envelope) */
+	ROUTE_TOKEN_ONLY = 1 << 4,    /* with ROUTE_AUTH: an API token is required */
 };
 
 typedef void handler_fn(struct req *r);

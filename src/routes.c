@@ -42,6 +42,33 @@ const struct route routes[] = {
 	{ "PUT", CF "/accounts/:account_id/profile", accounts_profile_update,
 	  ORG | ROUTE_JSON_BODY },
 
+	/* Organization members (CONTRACT.md 4.1) */
+	{ "GET", CF "/organizations/:organization_id/members", members_list, ORG },
+	{ "POST", CF "/organizations/:organization_id/members", members_create,
+	  ORG | ROUTE_JSON_BODY },
+	{ "POST", CF "/organizations/:organization_id/members:batchCreate", members_batch_create,
+	  ORG | ROUTE_JSON_BODY },
+	{ "GET", CF "/organizations/:organization_id/members/:member_id", members_get, ORG },
+	{ "DELETE", CF "/organizations/:organization_id/members/:member_id", members_delete,
+	  ORG | ROUTE_JSON_BODY_OPT },
+
+	/* Account members, roles, the user, token verify (CONTRACT.md 4.3) */
+	{ "GET", CF "/accounts/:account_id/members", account_members_list, ROUTE_AUTH },
+	{ "POST", CF "/accounts/:account_id/members", account_members_create,
+	  ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "GET", CF "/accounts/:account_id/members/:member_id", account_members_get, ROUTE_AUTH },
+	{ "PUT", CF "/accounts/:account_id/members/:member_id", account_members_update,
+	  ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "DELETE", CF "/accounts/:account_id/members/:member_id", account_members_delete,
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT },
+	{ "GET", CF "/accounts/:account_id/roles", roles_list, ROUTE_AUTH },
+	{ "GET", CF "/accounts/:account_id/roles/:role_id", roles_get, ROUTE_AUTH },
+	{ "GET", CF "/accounts/:account_id/tokens/verify", account_tokens_verify,
+	  ROUTE_AUTH | ROUTE_TOKEN_ONLY },
+	{ "GET", CF "/user", user_get, ROUTE_AUTH },
+	{ "PATCH", CF "/user", user_patch, ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY },
+
 	/* cfmock's own control API */
 	{ "GET", "/_cfmock/health", control_health, 0 },
 };

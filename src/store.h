@@ -30,6 +30,7 @@ extern const struct migration store_migrations[];
 enum store_rc {
 	STORE_OK = 0,
 	STORE_NOT_FOUND, /* the object, or one the request names, is not there */
+	STORE_NO_ITEM,   /* the object is there, but not the item of it named */
 	STORE_CONFLICT,  /* a rule forbids it (details in the out message) */
 	STORE_ERROR,     /* SQLite failed; logged with file:line */
 };
@@ -55,19 +56,41 @@ int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), 
 
 enum cred_kind { CRED_TOKEN, CRED_KEY, CRED_SERVICE_KEY };
 
-/* Finds the user a credential belongs to, creating it on first use. For
- * CRED_KEY, @email names the user. */
+/* Finds the user a credential belongs to. For CRED_KEY, @email names the
+ * user. Open (@strict 0): a credential seen for the first time makes a new
+ * user (for CRED_KEY, a user with that email, if none has it). Strict: only
+ * existing users and credentials, and CRED_KEY needs that user's key.
+ * STORE_NOT_FOUND: no such credential (strict). STORE_CONFLICT: a token
+ * that is disabled or expired. */
 enum store_rc store_users_resolve(struct store *st, enum cred_kind kind, const char *secret,
-				  const char *email, struct user *out);
-/* Creates a user with @email (and an API key, if non-NULL) for fixtures:
- * STORE_CONFLICT if the email is taken. */
-enum store_rc store_users_add(struct store *st, const char *id, const char *email,
-			      const char *api_key, struct user *out);
+				  const char *email, int strict, struct user *out);
 
-/* Adds API token @token for @u (fixtures). STORE_CONFLICT if taken. */
-enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token);
+struct user_new {
+	const char *id;         /* NULL: a new random id */
+	const char *email;
+	const char *api_key;    /* NULL: none */
+	int tenant_admin;
+	const char *first_name; /* NULL: none */
+	const char *last_name;
+};
+/* Creates a user (fixtures): STORE_CONFLICT if the email or id is taken. */
+enum store_rc store_users_add(struct store *st, const struct user_new *n, struct user *out);
+/* Adds API token @token for @u with @status ("active", "disabled" or
+ * "expired") and id @token_id (NULL: a new one). STORE_CONFLICT if taken. */
+enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token,
+				    const char *status, const char *token_id);
 /* The user with @email (case-insensitive). */
 enum store_rc store_users_find_email(struct store *st, const char *email, struct user *out);
+/* The caller's own user, as GET /user answers it. */
+enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **out);
+
+/* PATCH /user: each field is NULL (unchanged) or a value; @clear[i] set
+ * means "set field i to null". Fields in the order of
+ * store_user_patch_keys. */
+extern const char *const store_user_patch_keys[];
+#define USER_PATCH_FIELDS 5
+enum store_rc store_users_patch(struct store *st, const struct user *u,
+				const char *const *values, const int *clear, cJSON **out);
 
 /* --- organizations --- */
 
@@ -210,5 +233,69 @@ enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const 
 				  int64_t after, const char *after_key, int limit, cJSON **out,
 				  int64_t *out_last, char **out_last_key, int *out_more,
 				  int64_t *out_total);
+
+/* --- organization members --- */
+
+struct org_member_new {
+	const char *id;          /* NULL: a new random id (fixtures may give one) */
+	const char *email;       /* the user's; found (case-insensitive) or created */
+	const char *status;      /* "active" or "canceled" */
+	const char *create_time; /* NULL: now */
+};
+/* Adds @n members to organization @org_id in one transaction; *out is the
+ * array of them. STORE_CONFLICT: m[*out_bad] is already a member (or
+ * listed twice); nothing was added. */
+enum store_rc store_org_members_add(struct store *st, const struct user *u, const char *org_id,
+				    const struct org_member_new *m, int n, cJSON **out,
+				    int *out_bad);
+/* STORE_NO_ITEM: the organization has no member @member_id. */
+enum store_rc store_org_members_get(struct store *st, const struct user *u, const char *org_id,
+				    const char *member_id, cJSON **out);
+enum store_rc store_org_members_delete(struct store *st, const struct user *u,
+				       const char *org_id, const char *member_id);
+
+struct org_member_filter {
+	const char *const *statuses; /* status=..., repeatable; NULL: any */
+	int nstatuses;
+	const char *email[4];        /* =, contains, startsWith, endsWith */
+};
+enum store_rc store_org_members_list(struct store *st, const struct user *u, const char *org_id,
+				     const struct org_member_filter *f, int64_t after, int limit,
+				     cJSON **out, int64_t *out_last, int *out_more,
+				     int64_t *out_total);
+
+/* --- account members --- */
+
+struct account_member_new {
+	const char *email;
+	const char *status;            /* "accepted" or "pending" */
+	const char *const *roles;      /* role ids, checked by the caller */
+	int nroles;
+	const char *policies;          /* JSON array text, or NULL for roles */
+};
+/* STORE_CONFLICT: the user is already a member. */
+enum store_rc store_account_members_add(struct store *st, const struct user *u,
+					const char *account_id,
+					const struct account_member_new *m, cJSON **out);
+enum store_rc store_account_members_get(struct store *st, const struct user *u,
+					const char *account_id, const char *member_id,
+					cJSON **out);
+/* Replaces the member's roles (@policies NULL) or policies. */
+enum store_rc store_account_members_update(struct store *st, const struct user *u,
+					   const char *account_id, const char *member_id,
+					   const char *const *roles, int nroles,
+					   const char *policies, cJSON **out);
+enum store_rc store_account_members_delete(struct store *st, const struct user *u,
+					   const char *account_id, const char *member_id);
+/* @order: NULL (the order they were added), "user.first_name",
+ * "user.last_name", "user.email" or "status"; @status: NULL or a status. */
+enum store_rc store_account_members_list(struct store *st, const struct user *u,
+					 const char *account_id, const char *status,
+					 const char *order, int desc, int64_t offset, int limit,
+					 cJSON **out, int64_t *out_total);
+/* 0 if account @account_id is visible to @u (for routes that only need
+ * that, like the roles). */
+enum store_rc store_accounts_visible(struct store *st, const struct user *u,
+				     const char *account_id);
 
 #endif

@@ -23,7 +23,7 @@ class CommandLine(unittest.TestCase):
         for flag, env in [('--bind', 'CFMOCK_BIND'), ('--port', 'CFMOCK_PORT'),
                           ('--db', 'CFMOCK_DB'), ('--fixtures', 'CFMOCK_FIXTURES'),
                           ('--seed', 'CFMOCK_SEED'), ('--clock', 'CFMOCK_CLOCK'),
-                          ('--access-log', 'CFMOCK_ACCESS_LOG'),
+                          ('--access-log', 'CFMOCK_ACCESS_LOG'), ('--auth', 'CFMOCK_AUTH'),
                           ('--max-body-bytes', 'CFMOCK_MAX_BODY_BYTES')]:
             self.assertRegex(out, re.escape(flag) + r'.*\[\$' + env + r'\]')
 
@@ -37,6 +37,7 @@ class CommandLine(unittest.TestCase):
                            (['--port', '70000'], "invalid value '70000' for --port"),
                            (['--port'], "missing value for '--port'"),
                            (['--clock', 'yesterday'], "invalid value 'yesterday' for --clock"),
+                           (['--auth', 'closed'], "invalid value 'closed' for --auth"),
                            (['extra'], "unexpected argument 'extra'")]:
             code, out, err = harness.run_cfmock(*args)
             self.assertEqual(code, 1, args)
@@ -164,7 +165,7 @@ class Running(unittest.TestCase):
             con.close()
             with harness.Server(db=db) as srv:
                 r = srv.request('GET', '/_cfmock/health', auth=None)
-                self.assertEqual(r.json['schema_version'], 2)
+                self.assertEqual(r.json['schema_version'], 3)
                 r = srv.request('GET', '/organizations/' + org_id)
                 self.assertEqual(r.status, 200, r)
                 self.assertEqual(r.json['result']['name'], 'Before')
@@ -173,7 +174,7 @@ class Running(unittest.TestCase):
                 self.assertEqual(r.json['result']['managed_by'],
                                  {'parent_org_id': org_id, 'parent_org_name': 'Before'})
             con = sqlite3.connect(db)
-            self.assertEqual(con.execute('PRAGMA user_version').fetchone()[0], 2)
+            self.assertEqual(con.execute('PRAGMA user_version').fetchone()[0], 3)
             self.assertEqual(con.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
             con.close()
 

@@ -21,7 +21,7 @@ TEST("fixtures: a nested hierarchy loads with its ids and owners")
 		   "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"name\":\"Child\"}]}]}",
 		   &err) == 0);
 	CHECK(err == NULL);
-	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "alice-token", NULL, &u),
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "alice-token", NULL, 1, &u),
 		     STORE_OK);
 	CHECK_EQ_INT(store_orgs_get(test_app.store, &u, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &o),
 		     STORE_OK);
@@ -47,7 +47,7 @@ TEST("fixtures: accounts load into their organization, or stand alone")
 		   "\"owner\":\"alice@example.com\",\"created_on\":\"2026-03-04T05:06:07.000Z\"}]}",
 		   &err) == 0);
 	CHECK(err == NULL);
-	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "t", NULL, &u), STORE_OK);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "t", NULL, 1, &u), STORE_OK);
 	CHECK_EQ_INT(store_accounts_get(test_app.store, &u, "cccccccccccccccccccccccccccccccc", &a),
 		     STORE_OK);
 	CHECK_EQ_STR(cJSON_GetObjectItem(a, "type")->valuestring, "enterprise");

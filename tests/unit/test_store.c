@@ -1,6 +1,7 @@
 /* test_store.c: src/store.c against :memory: with the real schema. */
 #include "fixture.h"
 #include "ids.h"
+#include "roles.h"
 #include "testhelp.h"
 
 #include <unistd.h>
@@ -9,7 +10,7 @@ static struct user user_for(const char *token)
 {
 	struct user u;
 	memset(&u, 0, sizeof(u));
-	if (store_users_resolve(test_app.store, CRED_TOKEN, token, NULL, &u) != STORE_OK)
+	if (store_users_resolve(test_app.store, CRED_TOKEN, token, NULL, 0, &u) != STORE_OK)
 		printf("# cannot resolve %s\n", token);
 	return u;
 }
@@ -33,7 +34,7 @@ static char *create(const struct user *u, const char *name, const char *parent)
 TEST("store: the schema is applied and the store starts empty")
 {
 	test_app_new();
-	CHECK_EQ_INT(store_schema_version(test_app.store), 2);
+	CHECK_EQ_INT(store_schema_version(test_app.store), 3);
 	CHECK(store_is_empty(test_app.store));
 	test_app_free();
 }
@@ -307,6 +308,149 @@ TEST("store: an organization's accounts page by name with a keyset")
 	CHECK_EQ_INT(n, 6);
 	free(prev_key);
 	free(root);
+	test_app_free();
+}
+
+/* The user a token names (made on first use). */
+static struct user member_user(const char *email)
+{
+	struct user u;
+	memset(&u, 0, sizeof(u));
+	store_users_resolve(test_app.store, CRED_KEY, "00000000000000000000000000000000", email, 0,
+			    &u);
+	return u;
+}
+
+static int org_visible_to(const struct user *u, const char *id)
+{
+	cJSON *o = NULL;
+	enum store_rc rc = store_orgs_get(test_app.store, u, id, &o);
+	cJSON_Delete(o);
+	return rc == STORE_OK;
+}
+
+TEST("store: an active member sees the organization, all below it and their accounts")
+{
+	struct user a, bob;
+	struct org_member_new m;
+	char *root, *child, *grand, *acct, *member_id;
+	cJSON *out = NULL;
+	int bad;
+	test_app_new();
+	a = user_for("tok-a");
+	root = create(&a, "Root", NULL);
+	child = create(&a, "Child", root);
+	grand = create(&a, "Grand", child);
+	acct = account(&a, "Acct", grand);
+	bob = member_user("bob@example.com");
+	CHECK(!org_visible_to(&bob, child) && !account_visible(&bob, acct));
+
+	memset(&m, 0, sizeof(m));
+	m.email = "BOB@example.com"; /* found case-insensitively */
+	m.status = "canceled";
+	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, child, &m, 1, &out, &bad), STORE_OK);
+	cJSON_Delete(out);
+	CHECK(!org_visible_to(&bob, child)); /* a canceled member sees nothing */
+	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, child, &m, 1, &out, &bad),
+		     STORE_CONFLICT);
+	CHECK_EQ_INT(bad, 0);
+
+	m.status = "active";
+	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, root, &m, 1, &out, &bad), STORE_OK);
+	member_id = xstrdup(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "id")->valuestring);
+	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "user"),
+					 "id")->valuestring,
+		     bob.id);
+	cJSON_Delete(out);
+	CHECK(org_visible_to(&bob, root) && org_visible_to(&bob, grand));
+	CHECK(account_visible(&bob, acct));
+
+	/* a sub-organization made later is seen too */
+	free(create(&a, "Later", grand));
+	CHECK_EQ_INT(store_org_members_delete(test_app.store, &a, root, member_id), STORE_OK);
+	CHECK(!org_visible_to(&bob, root) && !org_visible_to(&bob, grand));
+	CHECK(!account_visible(&bob, acct));
+	CHECK_EQ_INT(store_org_members_delete(test_app.store, &a, root, member_id), STORE_NO_ITEM);
+	free(member_id);
+	free(root);
+	free(child);
+	free(grand);
+	free(acct);
+	test_app_free();
+}
+
+TEST("store: an account's creator is its member; accepted members see it")
+{
+	struct user a, carol;
+	struct account_member_new m;
+	const char *roles[] = { ROLE_SUPER_ADMIN };
+	char *acct, *mid;
+	cJSON *out = NULL;
+	int64_t total = -1;
+	test_app_new();
+	a = user_for("tok-a");
+	acct = account(&a, "Solo", NULL);
+	carol = member_user("carol@example.com");
+	CHECK_EQ_INT(store_account_members_list(test_app.store, &a, acct, NULL, NULL, 0, 0, 20,
+						&out, &total),
+		     STORE_OK);
+	CHECK_EQ_INT(total, 1);
+	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "status")->valuestring,
+		     "accepted");
+	cJSON_Delete(out);
+
+	memset(&m, 0, sizeof(m));
+	m.email = "carol@example.com";
+	m.status = "pending";
+	m.roles = roles;
+	m.nroles = 1;
+	CHECK_EQ_INT(store_account_members_add(test_app.store, &a, acct, &m, &out), STORE_OK);
+	mid = xstrdup(cJSON_GetObjectItem(out, "id")->valuestring);
+	cJSON_Delete(out);
+	CHECK(!account_visible(&carol, acct)); /* pending */
+	CHECK_EQ_INT(store_account_members_add(test_app.store, &a, acct, &m, &out), STORE_CONFLICT);
+	CHECK_EQ_INT(store_account_members_get(test_app.store, &carol, acct, mid, &out),
+		     STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, acct), STORE_OK);
+	CHECK_EQ_INT(store_account_members_get(test_app.store, &a, acct, mid, &out),
+		     STORE_NOT_FOUND);
+	free(mid);
+	free(acct);
+	test_app_free();
+}
+
+TEST("store: strict credentials: only known ones, active tokens, the user's own key")
+{
+	struct user_new n;
+	struct user u, got;
+	test_app_new();
+	memset(&n, 0, sizeof(n));
+	n.email = "ann@example.com";
+	n.api_key = "144c9defac04969c7bfad8efaa8ea194";
+	n.tenant_admin = 1;
+	CHECK_EQ_INT(store_users_add(test_app.store, &n, &u), STORE_OK);
+	CHECK_EQ_INT(store_users_add_token(test_app.store, &u, "live", "active", NULL), STORE_OK);
+	CHECK_EQ_INT(store_users_add_token(test_app.store, &u, "old", "disabled", NULL), STORE_OK);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "live", NULL, 1, &got),
+		     STORE_OK);
+	CHECK_EQ_INT(got.seq, u.seq);
+	CHECK(got.tenant_admin);
+	CHECK(is_hex_id(got.token_id));
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "old", NULL, 1, &got),
+		     STORE_CONFLICT);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "old", NULL, 0, &got),
+		     STORE_CONFLICT);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "new", NULL, 1, &got),
+		     STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_KEY,
+					 "144c9defac04969c7bfad8efaa8ea194", "ANN@example.com", 1,
+					 &got),
+		     STORE_OK);
+	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_KEY,
+					 "244c9defac04969c7bfad8efaa8ea194", "ann@example.com", 1,
+					 &got),
+		     STORE_NOT_FOUND);
+	CHECK(store_is_empty(test_app.store) == 0);
 	test_app_free();
 }
 

@@ -1,0 +1,345 @@
+/* api_account_members.c: /accounts/{id}/members and /accounts/{id}/roles
+ * (CONTRACT.md 4.3, the IAM family). */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "paging.h"
+#include "reply.h"
+#include "roles.h"
+#include "util.h"
+
+#include "app.h"
+
+/* CF-API: a member's email has maxLength 90. */
+#define EMAIL_MAX 90
+/* cfmock's bounds on roles and policies per member. */
+#define ROLES_MAX 32
+#define POLICIES_MAX 64
+
+static int one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(v, *allowed) == 0)
+			return 1;
+	return 0;
+}
+
+/* roles: role ids (@objects: [{"id"}], as PUT takes them), each one of
+ * the built-in roles. */
+static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const char **ids,
+			  int *out_n)
+{
+	const cJSON *item;
+	int n = 0;
+
+	if (cJSON_GetArraySize(arr) > ROLES_MAX) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/roles", "roles", "at most 32 roles");
+		return -1;
+	}
+	cJSON_ArrayForEach(item, arr) {
+		char ptr[32];
+		const char *id;
+
+		snprintf(ptr, sizeof(ptr), "/roles/%d", n);
+		if (objects) {
+			char idptr[40];
+			if (!cJSON_IsObject(item)) {
+				reply_error_at(r, ERR_FIELD_TYPE, ptr, json_dotted(ptr), "an object");
+				return -1;
+			}
+			snprintf(idptr, sizeof(idptr), "%s/id", ptr);
+			if (json_string_or_reply(r, item, idptr, 1, &id) < 0)
+				return -1;
+		} else {
+			if (!cJSON_IsString(item)) {
+				reply_error_at(r, ERR_FIELD_TYPE, ptr, json_dotted(ptr), "a string");
+				return -1;
+			}
+			id = item->valuestring;
+		}
+		if (!role_find(id)) {
+			char *why = xasprintf("no role has the id '%s' (see GET /accounts/{id}/roles)",
+					      id);
+			reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr), why);
+			free(why);
+			return -1;
+		}
+		ids[n++] = id;
+	}
+	*out_n = n;
+	return 0;
+}
+
+/* An array of {id} objects at @pointer (permission or resource groups). */
+static int groups_or_reply(struct req *r, const cJSON *policy, const char *pointer)
+{
+	const cJSON *arr, *g;
+	int i = 0;
+
+	if (json_array_or_reply(r, policy, pointer, 1, &arr) < 0)
+		return -1;
+	cJSON_ArrayForEach(g, arr) {
+		char ptr[96], idptr[104];
+		const char *id;
+
+		snprintf(ptr, sizeof(ptr), "%s/%d", pointer, i++);
+		if (!cJSON_IsObject(g)) {
+			reply_error_at(r, ERR_FIELD_TYPE, ptr, json_dotted(ptr), "an object");
+			return -1;
+		}
+		snprintf(idptr, sizeof(idptr), "%s/id", ptr);
+		if (json_string_or_reply(r, g, idptr, 1, &id) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* policies: [{access: allow|deny, id, permission_groups: [{id}],
+ * resource_groups: [{id}]}]. Kept as given: *out is its JSON text (caller
+ * frees). */
+static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
+{
+	static const char *const access[] = { "allow", "deny", NULL };
+	const cJSON *p;
+	int i = 0;
+
+	if (cJSON_GetArraySize(arr) > POLICIES_MAX) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/policies", "policies", "at most 64 policies");
+		return -1;
+	}
+	cJSON_ArrayForEach(p, arr) {
+		char ptr[32], f[64];
+		const char *v;
+
+		snprintf(ptr, sizeof(ptr), "/policies/%d", i++);
+		if (!cJSON_IsObject(p)) {
+			reply_error_at(r, ERR_FIELD_TYPE, ptr, json_dotted(ptr), "an object");
+			return -1;
+		}
+		snprintf(f, sizeof(f), "%s/access", ptr);
+		if (json_string_or_reply(r, p, f, 1, &v) < 0)
+			return -1;
+		if (!one_of(v, access)) {
+			reply_error_at(r, ERR_FIELD_INVALID, f, json_dotted(f), "must be 'allow' or 'deny'");
+			return -1;
+		}
+		snprintf(f, sizeof(f), "%s/id", ptr);
+		if (json_string_or_reply(r, p, f, 1, &v) < 0)
+			return -1;
+		snprintf(f, sizeof(f), "%s/permission_groups", ptr);
+		if (groups_or_reply(r, p, f) < 0)
+			return -1;
+		snprintf(f, sizeof(f), "%s/resource_groups", ptr);
+		if (groups_or_reply(r, p, f) < 0)
+			return -1;
+	}
+	*out = cJSON_PrintUnformatted(arr);
+	return 0;
+}
+
+/* Exactly one of "roles" and "policies" (CF-API: the body is oneOf the
+ * two). */
+static int grants_or_reply(struct req *r, int role_objects, const char **roles, int *nroles,
+			   char **policies)
+{
+	const cJSON *ra, *pa;
+
+	*nroles = 0;
+	*policies = NULL;
+	if (json_array_or_reply(r, r->json, "/roles", 0, &ra) < 0 ||
+	    json_array_or_reply(r, r->json, "/policies", 0, &pa) < 0)
+		return -1;
+	if (ra && pa) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/policies", "policies",
+			       "give either 'roles' or 'policies', not both");
+		return -1;
+	}
+	if (!ra && !pa) {
+		reply_error_at(r, ERR_FIELD_REQUIRED, "/roles", "roles");
+		return -1;
+	}
+	if (ra)
+		return roles_or_reply(r, ra, role_objects, roles, nroles);
+	return policies_or_reply(r, pa, policies);
+}
+
+void account_members_create(struct req *r)
+{
+	static const char *const statuses[] = { "accepted", "pending", NULL };
+	const char *roles[ROLES_MAX];
+	struct account_member_new m;
+	char *policies = NULL;
+	cJSON *out = NULL;
+	enum store_rc rc;
+
+	memset(&m, 0, sizeof(m));
+	if (email_or_reply(r, r->json, "/email", EMAIL_MAX, &m.email) < 0 ||
+	    json_string_or_reply(r, r->json, "/status", 0, &m.status) < 0)
+		return;
+	/* CF-API: "If not provided during creation, defaults to 'pending'." */
+	if (!m.status)
+		m.status = "pending";
+	if (!one_of(m.status, statuses)) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/status", "status",
+			       "must be 'accepted' or 'pending'");
+		return;
+	}
+	if (grants_or_reply(r, 0, roles, &m.nroles, &policies) < 0)
+		return;
+	m.roles = roles;
+	m.policies = policies;
+	rc = store_account_members_add(r->app->store, &r->user, req_param(r, 0), &m, &out);
+	free(policies);
+	if (rc == STORE_CONFLICT) {
+		char *where = xasprintf("account '%s'", req_param(r, 0));
+		reply_error_at(r, ERR_ALREADY_MEMBER, "/email", m.email, where);
+		free(where);
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	reply_ok(r, out);
+}
+
+static void member_error(struct req *r, enum store_rc rc)
+{
+	if (rc == STORE_NO_ITEM)
+		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
+	else
+		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+}
+
+void account_members_get(struct req *r)
+{
+	cJSON *out = NULL;
+	enum store_rc rc = store_account_members_get(r->app->store, &r->user, req_param(r, 0),
+						     req_param(r, 1), &out);
+	if (rc != STORE_OK) {
+		member_error(r, rc);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void account_members_update(struct req *r)
+{
+	const char *roles[ROLES_MAX];
+	char *policies = NULL;
+	cJSON *out = NULL;
+	int nroles;
+	enum store_rc rc;
+
+	/* CF-API: PUT takes roles as [{"id"}] (or policies); status and user
+	 * are read-only */
+	if (grants_or_reply(r, 1, roles, &nroles, &policies) < 0)
+		return;
+	rc = store_account_members_update(r->app->store, &r->user, req_param(r, 0),
+					  req_param(r, 1), roles, nroles, policies, &out);
+	free(policies);
+	if (rc != STORE_OK) {
+		member_error(r, rc);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void account_members_delete(struct req *r)
+{
+	enum store_rc rc = store_account_members_delete(r->app->store, &r->user, req_param(r, 0),
+							req_param(r, 1));
+	cJSON *out;
+
+	if (rc != STORE_OK) {
+		member_error(r, rc);
+		return;
+	}
+	/* CF-API: iam_api-response-single-id */
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "id", req_param(r, 1));
+	reply_ok(r, out);
+}
+
+void account_members_list(struct req *r)
+{
+	static const char *const keys[] = { "order", "status", "direction", NULL };
+	static const char *const orders[] = {
+		"user.first_name", "user.last_name", "user.email", "status", NULL,
+	};
+	static const char *const statuses[] = { "accepted", "pending", "rejected", NULL };
+	static const char *const dirs[] = { "asc", "desc", NULL };
+	const char *v[3];
+	int64_t page, per_page, total;
+	cJSON *items = NULL;
+	enum store_rc rc;
+
+	if (query_singles_or_reply(r, keys, v) < 0)
+		return;
+	if (v[0] && !one_of(v[0], orders)) {
+		reply_error_param(r, ERR_PARAM_INVALID, "order", "order",
+				  "must be 'user.first_name', 'user.last_name', 'user.email' or "
+				  "'status'");
+		return;
+	}
+	if (v[1] && !one_of(v[1], statuses)) {
+		reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
+				  "must be 'accepted', 'pending' or 'rejected'");
+		return;
+	}
+	if (v[2] && !one_of(v[2], dirs)) {
+		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
+				  "must be 'asc' or 'desc'");
+		return;
+	}
+	if (paging_pages_or_reply(r, &page, &per_page) < 0)
+		return;
+	rc = store_account_members_list(r->app->store, &r->user, req_param(r, 0), v[1], v[0],
+					v[2] && strcmp(v[2], "desc") == 0, (page - 1) * per_page,
+					(int)per_page, &items, &total);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	reply_page_list(r, items, page, per_page, total);
+}
+
+void roles_list(struct req *r)
+{
+	int64_t page, per_page, i;
+	cJSON *items;
+	enum store_rc rc;
+
+	if (paging_pages_or_reply(r, &page, &per_page) < 0)
+		return;
+	rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	items = cJSON_CreateArray();
+	for (i = (page - 1) * per_page; i < page * per_page && i < (int64_t)roles_count; i++)
+		cJSON_AddItemToArray(items, role_json(role_at((size_t)i)));
+	reply_page_list(r, items, page, per_page, (int64_t)roles_count);
+}
+
+void roles_get(struct req *r)
+{
+	const struct role *role;
+	enum store_rc rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	role = role_find(req_param(r, 1));
+	if (!role) {
+		reply_error(r, ERR_ROLE_NOT_FOUND, req_param(r, 1));
+		return;
+	}
+	reply_ok(r, role_json(role));
+}

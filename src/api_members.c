@@ -1,0 +1,244 @@
+/* api_members.c: /organizations/{id}/members (CONTRACT.md 4.1, the
+ * Organizations-API family). Validation here, state in store_org_members_*. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "paging.h"
+#include "reply.h"
+#include "util.h"
+
+#include "app.h"
+
+/* CF-API: members:batchCreate takes at most 10 (maxItems). */
+#define BATCH_MAX 10
+/* cfmock's bound on an email (RFC 5321's path limit); the spec has none
+ * for organization members. */
+#define EMAIL_MAX 254
+#define MAX_STATUS_FILTERS 8
+
+static const char *const list_statuses[] = { "active", "pending", "rejected", "canceled", NULL };
+
+static int one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(v, *allowed) == 0)
+			return 1;
+	return 0;
+}
+
+/* One {"user": {"email"}, "status"?} at @pointer (the object @m). */
+static int member_or_reply(struct req *r, const cJSON *m, const char *pointer,
+			   struct org_member_new *out)
+{
+	static const char *const create_statuses[] = { "active", "canceled", NULL };
+	const cJSON *user;
+	char ptr[64];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(ptr, sizeof(ptr), "%s/user", pointer);
+	if (json_object_or_reply(r, m, ptr, 1, &user) < 0)
+		return -1;
+	snprintf(ptr, sizeof(ptr), "%s/user/email", pointer);
+	if (email_or_reply(r, user, ptr, EMAIL_MAX, &out->email) < 0)
+		return -1;
+	snprintf(ptr, sizeof(ptr), "%s/status", pointer);
+	if (json_string_or_reply(r, m, ptr, 0, &out->status) < 0)
+		return -1;
+	/* CF-API: a member is created "active" or "canceled"; with no status
+	 * given, it is active */
+	if (!out->status)
+		out->status = "active";
+	if (!one_of(out->status, create_statuses)) {
+		reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr),
+			       "must be 'active' or 'canceled'");
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds @n members and answers; @pointers name each entry for errors. */
+static void add_and_reply(struct req *r, const struct org_member_new *m, int n,
+			  const char *const *pointers, int single)
+{
+	const char *id = req_param(r, 0);
+	cJSON *out = NULL;
+	int bad = -1, i;
+	enum store_rc rc;
+
+	/* an email twice in one batch is refused up front, naming the second */
+	for (i = 1; i < n; i++) {
+		int j;
+		for (j = 0; j < i; j++) {
+			if (strcasecmp(m[i].email, m[j].email) == 0) {
+				char *ptr = xasprintf("%s/user/email", pointers[i]);
+				reply_error_at(r, ERR_ALREADY_MEMBER, ptr, m[i].email,
+					       "this batch (listed twice)");
+				free(ptr);
+				return;
+			}
+		}
+	}
+	rc = store_org_members_add(r->app->store, &r->user, id, m, n, &out, &bad);
+	if (rc == STORE_CONFLICT && bad >= 0) {
+		char *ptr = xasprintf("%s/user/email", pointers[bad]);
+		char *where = xasprintf("organization '%s'", id);
+		reply_error_at(r, ERR_ALREADY_MEMBER, ptr, m[bad].email, where);
+		free(where);
+		free(ptr);
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
+		return;
+	}
+	if (single) {
+		cJSON *first = cJSON_DetachItemFromArray(out, 0);
+		cJSON_Delete(out);
+		out = first;
+	}
+	reply_ok(r, out);
+}
+
+void members_create(struct req *r)
+{
+	static const char *const pointers[] = { "/member" };
+	struct org_member_new m;
+	const cJSON *member;
+
+	if (json_object_or_reply(r, r->json, "/member", 1, &member) < 0 ||
+	    member_or_reply(r, member, "/member", &m) < 0)
+		return;
+	add_and_reply(r, &m, 1, pointers, 1);
+}
+
+void members_batch_create(struct req *r)
+{
+	struct org_member_new m[BATCH_MAX];
+	char ptrs[BATCH_MAX][24];
+	const char *pointers[BATCH_MAX];
+	const cJSON *arr, *item;
+	int n = 0;
+
+	if (json_array_or_reply(r, r->json, "/members", 1, &arr) < 0)
+		return;
+	if (cJSON_GetArraySize(arr) < 1 || cJSON_GetArraySize(arr) > BATCH_MAX) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/members", "members",
+			       "must list 1 to 10 members");
+		return;
+	}
+	cJSON_ArrayForEach(item, arr) {
+		snprintf(ptrs[n], sizeof(ptrs[n]), "/members/%d", n);
+		pointers[n] = ptrs[n];
+		if (!cJSON_IsObject(item)) {
+			reply_error_at(r, ERR_FIELD_TYPE, ptrs[n], json_dotted(ptrs[n]), "an object");
+			return;
+		}
+		if (member_or_reply(r, item, ptrs[n], &m[n]) < 0)
+			return;
+		n++;
+	}
+	add_and_reply(r, m, n, pointers, 0);
+}
+
+/* Replies for a store failure on /organizations/{id}/members/{member_id}. */
+static void member_error(struct req *r, enum store_rc rc)
+{
+	if (rc == STORE_NO_ITEM)
+		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
+	else
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, req_param(r, 0));
+}
+
+void members_get(struct req *r)
+{
+	cJSON *out = NULL;
+	enum store_rc rc = store_org_members_get(r->app->store, &r->user, req_param(r, 0),
+						 req_param(r, 1), &out);
+	if (rc != STORE_OK) {
+		member_error(r, rc);
+		return;
+	}
+	reply_ok(r, out);
+}
+
+void members_delete(struct req *r)
+{
+	const char *member_id = req_param(r, 1), *given;
+	enum store_rc rc;
+
+	/* CF-API: the spec requires a body {"member_id"} repeating the path;
+	 * the official SDK sends none. Both are taken; a body that names
+	 * another member is refused. */
+	if (r->json) {
+		if (json_string_or_reply(r, r->json, "/member_id", 1, &given) < 0)
+			return;
+		if (strcmp(given, member_id) != 0) {
+			reply_error_at(r, ERR_FIELD_INVALID, "/member_id", "member_id",
+				       "must be the member id of the path");
+			return;
+		}
+	}
+	rc = store_org_members_delete(r->app->store, &r->user, req_param(r, 0), member_id);
+	if (rc != STORE_OK) {
+		member_error(r, rc);
+		return;
+	}
+	/* CF-API: 204, no body */
+	reply_no_content(r);
+}
+
+void members_list(struct req *r)
+{
+	static const char *const filters[] = {
+		"status", "user.email", "user.email.contains", "user.email.startsWith",
+		"user.email.endsWith", NULL,
+	};
+	const char *statuses[MAX_STATUS_FILTERS];
+	struct org_member_filter f;
+	struct cursor c;
+	cJSON *items = NULL;
+	char *next = NULL;
+	int64_t last, total;
+	int more, i;
+	size_t q;
+	enum store_rc rc;
+
+	memset(&f, 0, sizeof(f));
+	if (query_singles_or_reply(r, filters + 1, f.email) < 0)
+		return;
+	/* CF-API: status is an array filter: status=active&status=pending */
+	for (q = 0; q < r->nquery; q++) {
+		const char *v = r->query[q].value;
+		if (strcmp(r->query[q].key, "status") != 0)
+			continue;
+		if (!one_of(v, list_statuses)) {
+			reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
+					  "must be 'active', 'pending', 'rejected' or 'canceled'");
+			return;
+		}
+		for (i = 0; i < f.nstatuses && strcmp(statuses[i], v) != 0; i++)
+			;
+		if (i == f.nstatuses && f.nstatuses < MAX_STATUS_FILTERS)
+			statuses[f.nstatuses++] = v;
+	}
+	if (f.nstatuses)
+		f.statuses = statuses;
+	if (paging_cursor_or_reply(r, filters, &c) < 0)
+		return;
+	rc = store_org_members_list(r->app->store, &r->user, req_param(r, 0), &f, c.after, c.limit,
+				    &items, &last, &more, &total);
+	paging_cursor_release(&c);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	if (more)
+		next = paging_next_token(r, &c, last, NULL);
+	reply_cursor_list(r, items, next, total);
+	free(next);
+}
