@@ -9,6 +9,7 @@
 #include "json.h"
 #include "paging.h"
 #include "reply.h"
+#include "ids.h"
 #include "roles.h"
 #include "util.h"
 
@@ -98,13 +99,15 @@ static int groups_or_reply(struct req *r, const cJSON *policy, const char *point
 	return 0;
 }
 
-/* policies: [{access: allow|deny, id, permission_groups: [{id}],
- * resource_groups: [{id}]}]. Kept as given: *out is its JSON text (caller
- * frees). */
+/* policies: [{access: allow|deny, id?, permission_groups: [{id}],
+ * resource_groups: [{id}]}]. Kept as given, with an id made for each
+ * policy that has none (the official SDK sends none): *out is its JSON
+ * text (caller frees). */
 static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
 {
 	static const char *const access[] = { "allow", "deny", NULL };
 	const cJSON *p;
+	cJSON *copy, *q;
 	int i = 0;
 
 	if (cJSON_GetArraySize(arr) > POLICIES_MAX) {
@@ -128,7 +131,7 @@ static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
 			return -1;
 		}
 		snprintf(f, sizeof(f), "%s/id", ptr);
-		if (json_string_or_reply(r, p, f, 1, &v) < 0)
+		if (json_string_or_reply(r, p, f, 0, &v) < 0)
 			return -1;
 		snprintf(f, sizeof(f), "%s/permission_groups", ptr);
 		if (groups_or_reply(r, p, f) < 0)
@@ -137,12 +140,24 @@ static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
 		if (groups_or_reply(r, p, f) < 0)
 			return -1;
 	}
-	*out = cJSON_PrintUnformatted(arr);
+	copy = cJSON_Duplicate(arr, 1);
+	cJSON_ArrayForEach(q, copy) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
+		if (!cJSON_IsString(id)) {
+			char idbuf[ID_LEN + 1];
+			ids_new(idbuf);
+			cJSON_DeleteItemFromObjectCaseSensitive(q, "id");
+			cJSON_AddStringToObject(q, "id", idbuf);
+		}
+	}
+	*out = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
 	return 0;
 }
 
 /* Exactly one of "roles" and "policies" (CF-API: the body is oneOf the
- * two). */
+ * two). On PUT (@role_objects) both may be left out: *nroles is then -1,
+ * "keep them". */
 static int grants_or_reply(struct req *r, int role_objects, const char **roles, int *nroles,
 			   char **policies)
 {
@@ -157,6 +172,10 @@ static int grants_or_reply(struct req *r, int role_objects, const char **roles, 
 		reply_error_at(r, ERR_FIELD_INVALID, "/policies", "policies",
 			       "give either 'roles' or 'policies', not both");
 		return -1;
+	}
+	if (!ra && !pa && role_objects) {
+		*nroles = -1;
+		return 0;
 	}
 	if (!ra && !pa) {
 		reply_error_at(r, ERR_FIELD_REQUIRED, "/roles", "roles");
@@ -235,8 +254,8 @@ void account_members_update(struct req *r)
 	int nroles;
 	enum store_rc rc;
 
-	/* CF-API: PUT takes roles as [{"id"}] (or policies); status and user
-	 * are read-only */
+	/* CF-API: PUT takes roles as [{"id"}] (or policies), both optional;
+	 * status and user are read-only */
 	if (grants_or_reply(r, 1, roles, &nroles, &policies) < 0)
 		return;
 	rc = store_account_members_update(r->app->store, &r->user, req_param(r, 0),

@@ -2296,7 +2296,7 @@ enum store_rc store_account_members_update(struct store *st, const struct user *
 	rc = acct_visible(st, u, account_id, &pos);
 	if (rc == STORE_OK)
 		rc = account_member_seq(st, pos.seq, member_id, &seq);
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && nroles >= 0) {
 		stmt = prep(st, "UPDATE account_members SET roles = ?, policies = ? WHERE seq = ?");
 		if (stmt) {
 			bind_text(stmt, 1, policies ? "" : text);

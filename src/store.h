@@ -280,7 +280,8 @@ enum store_rc store_account_members_add(struct store *st, const struct user *u,
 enum store_rc store_account_members_get(struct store *st, const struct user *u,
 					const char *account_id, const char *member_id,
 					cJSON **out);
-/* Replaces the member's roles (@policies NULL) or policies. */
+/* Replaces the member's roles (@policies NULL) or policies; @nroles -1
+ * with no @policies keeps what it has. */
 enum store_rc store_account_members_update(struct store *st, const struct user *u,
 					   const char *account_id, const char *member_id,
 					   const char *const *roles, int nroles,
