@@ -178,6 +178,10 @@ static int load_user(struct loader *l, const cJSON *u)
 		return -1;
 	if (!strchr(n.email, '@'))
 		return fail(l, "'email' must be an email address");
+	/* the limits of PATCH /user */
+	if ((n.first_name && utf8_chars(n.first_name) > 60) ||
+	    (n.last_name && utf8_chars(n.last_name) > 60))
+		return fail(l, "'first_name' and 'last_name' must be at most 60 characters");
 	if (n.api_key && !((strlen(n.api_key) == 32 || strlen(n.api_key) == 37) &&
 			   is_lower_hex(n.api_key, strlen(n.api_key))))
 		return fail(l, "'api_key' must be 32 or 37 lowercase hex characters");

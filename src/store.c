@@ -1533,14 +1533,17 @@ enum store_rc store_accounts_profile_set(struct store *st, const struct user *u,
 	return finish(st, rc);
 }
 
-/* The organizations from the root down to @org_seq, as Organization
- * objects. */
-static enum store_rc org_chain(struct store *st, int64_t org_seq, cJSON **out)
+/* The organizations from the root down to @org_seq that @u sees, as
+ * Organization objects. (A member of a sub-organization, or of the account
+ * only, does not see the ones above.) */
+static enum store_rc org_chain(struct store *st, const struct user *u, int64_t org_seq,
+			       cJSON **out)
 {
 	sqlite3_stmt *stmt = prep(st, "WITH RECURSIVE up(s, depth) AS (SELECT ?, 0 "
 				      "UNION ALL SELECT x.parent_seq, up.depth + 1 FROM organizations x "
 				      "JOIN up ON x.seq = up.s WHERE x.parent_seq IS NOT NULL) "
-				      "SELECT " ORG_COLS " FROM up JOIN organizations o ON o.seq = up.s"
+				      "SELECT " ORG_COLS " FROM up JOIN organizations o ON o.seq = up.s "
+				      "JOIN org_access a ON a.org_seq = o.seq AND a.user_seq = ?"
 				      ORG_JOINS " ORDER BY up.depth DESC");
 	enum store_rc rc = STORE_OK;
 	cJSON *items = cJSON_CreateArray();
@@ -1551,6 +1554,7 @@ static enum store_rc org_chain(struct store *st, int64_t org_seq, cJSON **out)
 		return STORE_ERROR;
 	}
 	sqlite3_bind_int64(stmt, 1, org_seq);
+	sqlite3_bind_int64(stmt, 2, u->seq);
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
 		cJSON_AddItemToArray(items, org_from_row(stmt));
 	if (step != SQLITE_DONE) {
@@ -1577,7 +1581,7 @@ enum store_rc store_accounts_organizations(struct store *st, const struct user *
 		*out = cJSON_CreateArray();
 		return STORE_OK;
 	}
-	return org_chain(st, pos.org_seq, out);
+	return org_chain(st, u, pos.org_seq, out);
 }
 
 /* Steps @stmt, adding each row made by @from_row to a new array *out (and

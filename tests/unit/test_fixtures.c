@@ -97,6 +97,14 @@ TEST("fixtures: errors name the entry, and nothing is loaded")
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"accounts\":[{\"name\":\"A\"},{\"name\":\"B\",\"type\":\"gold\"}]}]}",
 		  "organizations[0].accounts[1]: 'type' must be" },
+		{ "{\"users\":[{\"email\":\"a@b.c\",\"first_name\":"
+		  "\"0123456789012345678901234567890123456789012345678901234567890\"}]}",
+		  "users[0]: 'first_name' and 'last_name' must be at most 60" },
+		{ "{\"users\":[{\"email\":\"a@b.c\",\"tokens\":[{\"value\":\"t\",\"status\":\"gone\"}]}]}",
+		  "users[0]: token status must be" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"members\":[{\"email\":\"x@b.c\",\"status\":\"pending\"}]}]}",
+		  "organizations[0].members[0]: 'status' must be active or canceled" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\"}]}",
 		  "accounts[0]: 'owner' is required" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"\",\"owner\":\"a@b.c\"}]}",
