@@ -1923,29 +1923,49 @@ static cJSON *org_member_from_row(sqlite3_stmt *stmt)
 	return m;
 }
 
-/* The key of member @member_id of the organization with key @org_seq. */
-static enum store_rc org_member_seq(struct store *st, int64_t org_seq, const char *member_id,
-				    int64_t *out_seq, int64_t *out_user_seq)
+/* The key (and user) of member @member_id of the organization or account
+ * with key @parent_seq: @table is "org_members" or "account_members",
+ * @parent_col its "org_seq" or "account_seq" (fixed names, never input). */
+static enum store_rc member_lookup(struct store *st, const char *table, const char *parent_col,
+				   int64_t parent_seq, const char *member_id, int64_t *out_seq,
+				   int64_t *out_user_seq)
 {
-	sqlite3_stmt *stmt = prep(st, "SELECT seq, user_seq FROM org_members "
-				      "WHERE org_seq = ? AND id = ?");
+	char *sql = xasprintf("SELECT seq, user_seq FROM %s WHERE %s = ? AND id = ?", table,
+			      parent_col);
+	sqlite3_stmt *stmt = prep(st, sql);
 	enum store_rc rc = STORE_NO_ITEM;
 	int step;
 
+	free(sql);
 	if (!stmt)
 		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, org_seq);
+	sqlite3_bind_int64(stmt, 1, parent_seq);
 	bind_text(stmt, 2, member_id);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		*out_seq = sqlite3_column_int64(stmt, 0);
-		*out_user_seq = sqlite3_column_int64(stmt, 1);
+		if (out_user_seq)
+			*out_user_seq = sqlite3_column_int64(stmt, 1);
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
 	sqlite3_finalize(stmt);
 	return rc;
+}
+
+static enum store_rc org_member_seq(struct store *st, int64_t org_seq, const char *member_id,
+				    int64_t *out_seq, int64_t *out_user_seq)
+{
+	return member_lookup(st, "org_members", "org_seq", org_seq, member_id, out_seq,
+			     out_user_seq);
+}
+
+static enum store_rc account_member_seq(struct store *st, int64_t account_seq,
+					const char *member_id, int64_t *out_seq)
+{
+	return member_lookup(st, "account_members", "account_seq", account_seq, member_id,
+			     out_seq, NULL);
 }
 
 enum store_rc store_org_members_add(struct store *st, const struct user *u, const char *org_id,
@@ -2239,30 +2259,6 @@ enum store_rc store_account_members_add(struct store *st, const struct user *u,
 				    " WHERE m.seq = ?", seq, account_member_from_row, out);
 	free(roles);
 	return finish_out(st, rc, out);
-}
-
-/* The key of member @member_id of the account with key @account_seq. */
-static enum store_rc account_member_seq(struct store *st, int64_t account_seq,
-					const char *member_id, int64_t *out_seq)
-{
-	sqlite3_stmt *stmt = prep(st, "SELECT seq FROM account_members "
-				      "WHERE account_seq = ? AND id = ?");
-	enum store_rc rc = STORE_NO_ITEM;
-	int step;
-
-	if (!stmt)
-		return STORE_ERROR;
-	sqlite3_bind_int64(stmt, 1, account_seq);
-	bind_text(stmt, 2, member_id);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		*out_seq = sqlite3_column_int64(stmt, 0);
-		rc = STORE_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = SQLERR(st);
-	}
-	sqlite3_finalize(stmt);
-	return rc;
 }
 
 enum store_rc store_account_members_get(struct store *st, const struct user *u,
