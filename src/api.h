@@ -53,6 +53,19 @@ void account_tokens_verify(struct req *r);
 
 /* api_control.c: cfmock's own API under /_cfmock */
 void control_health(struct req *r);
+void control_reset(struct req *r);
+void control_state(struct req *r);
+void control_snapshot_save(struct req *r);
+void control_snapshot_restore(struct req *r);
+void control_snapshot_delete(struct req *r);
+void control_snapshots_list(struct req *r);
+void control_snapshots_clear(struct req *r);
+void control_requests_list(struct req *r);
+void control_requests_clear(struct req *r);
+void control_faults_add(struct req *r);
+void control_faults_list(struct req *r);
+void control_faults_clear(struct req *r);
+void control_fault_delete(struct req *r);
 
 /* Answers a store failure: STORE_NOT_FOUND as "@what '@id' not found"
  * (@nf is that error), STORE_ERROR as a 500. */

@@ -1,10 +1,22 @@
-/* api_control.c: cfmock's own API under /_cfmock (not Cloudflare's): plain
- * JSON, no credentials. */
+/* api_control.c: cfmock's own API under /_cfmock (not Cloudflare's):
+ * health, reset, snapshots, the state as fixtures, the request journal and
+ * fault injection. Plain JSON answers; errors in the Cloudflare envelope
+ * like every other. Open unless --admin-token is given (ROUTE_ADMIN);
+ * health is always open, for probes. */
 #include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "clock.h"
+#include "faults.h"
+#include "fixtures.h"
+#include "ids.h"
+#include "journal.h"
+#include "json.h"
 #include "reply.h"
+#include "util.h"
 
 #ifndef CFMOCK_VERSION
 #define CFMOCK_VERSION "unknown"
@@ -18,5 +30,221 @@ void control_health(struct req *r)
 	cJSON_AddStringToObject(body, "version", CFMOCK_VERSION);
 	cJSON_AddNumberToObject(body, "schema_version", store_schema_version(r->app->store));
 	cJSON_AddNumberToObject(body, "uptime_ms", (double)(app_uptime_ms(r->app)));
+	reply_json(r, 200, body);
+}
+
+void control_reset(struct req *r)
+{
+	const struct config *cfg = r->app->cfg;
+	int64_t start = app_monotonic_ms();
+	char *err = NULL;
+	cJSON *body;
+
+	/* The store first (it draws a new page-token secret), then the seeded
+	 * id stream and the fake clock start again: the same calls after a
+	 * reset make the same ids and times as after a start. */
+	if (store_reset(r->app->store) != STORE_OK) {
+		reply_error(r, ERR_INTERNAL, "the database could not be emptied; see the server log");
+		return;
+	}
+	if (cfg->seeded)
+		ids_seed(cfg->seed);
+	if (cfg->clock_fake)
+		clock_set_fake(cfg->clock_start_ms);
+	if (r->app->fixtures_text &&
+	    fixtures_load_text(r->app->store, r->app->fixtures_text, r->app->fixtures_len, &err) <
+		    0) {
+		/* they loaded at start, so only the database can fail here */
+		reply_error(r, ERR_INTERNAL, err ? err : "the fixtures did not load");
+		free(err);
+		return;
+	}
+	journal_clear(r->app->journal);
+	faults_clear(r->app->faults);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "status", "reset");
+	cJSON_AddBoolToObject(body, "fixtures", r->app->fixtures_text != NULL);
+	cJSON_AddNumberToObject(body, "took_ms", (double)(app_monotonic_ms() - start));
+	reply_json(r, 200, body);
+}
+
+void control_state(struct req *r)
+{
+	cJSON *out = NULL;
+	enum store_rc rc = store_export(r->app->store, &out);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_INTERNAL, "");
+		return;
+	}
+	reply_json(r, 200, out);
+}
+
+/* A snapshot name: 1 to 64 of A-Z a-z 0-9 . _ - */
+static int snapshot_name_or_reply(struct req *r, const char **out)
+{
+	const char *name = req_param(r, 0), *p;
+	size_t len = strlen(name);
+
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+			break;
+	if (*p || len > 64 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		reply_error(r, ERR_FIELD_INVALID, "name",
+			    "a snapshot name is 1 to 64 of A-Z a-z 0-9 . _ -");
+		return -1;
+	}
+	*out = name;
+	return 0;
+}
+
+static void reply_name(struct req *r, const char *name, const char *flag)
+{
+	cJSON *body = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(body, "name", name);
+	cJSON_AddBoolToObject(body, flag, 1);
+	reply_json(r, 200, body);
+}
+
+void control_snapshot_save(struct req *r)
+{
+	const char *name;
+	enum store_rc rc;
+
+	if (snapshot_name_or_reply(r, &name) < 0)
+		return;
+	rc = store_snapshot_save(r->app->store, name, r->app->cfg->max_snapshots);
+	if (rc == STORE_CONFLICT) {
+		reply_error(r, ERR_SNAPSHOT_LIMIT, r->app->cfg->max_snapshots);
+		return;
+	}
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_INTERNAL, "");
+		return;
+	}
+	reply_name(r, name, "saved");
+}
+
+void control_snapshot_restore(struct req *r)
+{
+	const char *name;
+	enum store_rc rc;
+
+	if (snapshot_name_or_reply(r, &name) < 0)
+		return;
+	rc = store_snapshot_restore(r->app->store, name);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_SNAPSHOT_NOT_FOUND, name);
+		return;
+	}
+	reply_name(r, name, "restored");
+}
+
+void control_snapshot_delete(struct req *r)
+{
+	const char *name;
+	enum store_rc rc;
+
+	if (snapshot_name_or_reply(r, &name) < 0)
+		return;
+	rc = store_snapshot_drop(r->app->store, name);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_SNAPSHOT_NOT_FOUND, name);
+		return;
+	}
+	reply_name(r, name, "deleted");
+}
+
+void control_snapshots_list(struct req *r)
+{
+	reply_json(r, 200, store_snapshot_list(r->app->store));
+}
+
+void control_snapshots_clear(struct req *r)
+{
+	store_snapshot_drop_all(r->app->store);
+	reply_json(r, 200, store_snapshot_list(r->app->store));
+}
+
+void control_requests_list(struct req *r)
+{
+	static const char *const keys[] = { "method", "path", "status", "limit", NULL };
+	struct journal_filter f;
+	const char *v[4];
+	int64_t n;
+
+	if (query_singles_or_reply(r, keys, v) < 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.method = v[0];
+	f.path_prefix = v[1];
+	if (v[2]) {
+		if (parse_int64(v[2], 100, 599, &n) < 0) {
+			reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
+					  "must be an HTTP status, 100 to 599");
+			return;
+		}
+		f.status = (int)n;
+	}
+	if (v[3]) {
+		if (parse_int64(v[3], 1, 1000000, &n) < 0) {
+			reply_error_param(r, ERR_PARAM_INVALID, "limit", "limit",
+					  "must be a whole number of at least 1");
+			return;
+		}
+		f.limit = (size_t)n;
+	}
+	reply_json(r, 200, journal_json(r->app->journal, &f));
+}
+
+void control_requests_clear(struct req *r)
+{
+	struct journal_filter f;
+
+	journal_clear(r->app->journal);
+	memset(&f, 0, sizeof(f));
+	reply_json(r, 200, journal_json(r->app->journal, &f));
+}
+
+void control_faults_add(struct req *r)
+{
+	const char *pointer;
+	char *msg = NULL;
+	cJSON *rule = faults_add(r->app->faults, r->json, &pointer, &msg);
+
+	if (!rule) {
+		reply_error_at(r, ERR_FIELD_INVALID, pointer, pointer[0] ? json_dotted(pointer) : "body",
+			       msg);
+		free(msg);
+		return;
+	}
+	reply_json(r, 200, rule);
+}
+
+void control_faults_list(struct req *r)
+{
+	reply_json(r, 200, faults_json(r->app->faults));
+}
+
+void control_faults_clear(struct req *r)
+{
+	faults_clear(r->app->faults);
+	reply_json(r, 200, faults_json(r->app->faults));
+}
+
+void control_fault_delete(struct req *r)
+{
+	const char *id = req_param(r, 0);
+	cJSON *body;
+
+	if (faults_remove(r->app->faults, id) < 0) {
+		reply_error(r, ERR_FAULT_NOT_FOUND, id);
+		return;
+	}
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "id", id);
+	cJSON_AddBoolToObject(body, "deleted", 1);
 	reply_json(r, 200, body);
 }

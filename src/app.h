@@ -8,10 +8,17 @@
 #include "config.h"
 #include "store.h"
 
+struct journal;
+struct faults;
+
 struct app {
 	struct store *store;
 	const struct config *cfg;
-	int64_t start_ms; /* monotonic clock at start, for uptime */
+	int64_t start_ms;      /* monotonic clock at start, for uptime */
+	struct journal *journal; /* GET /_cfmock/requests */
+	struct faults *faults;   /* /_cfmock/faults */
+	char *fixtures_text;     /* the fixtures given at start (for reset), or NULL */
+	size_t fixtures_len;
 };
 
 /* The monotonic clock, in milliseconds. */

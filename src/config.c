@@ -17,7 +17,8 @@
 enum opt_id {
 	OPT_BIND = 'b', OPT_PORT = 'p', OPT_DB = 'd', OPT_FIXTURES = 'f',
 	OPT_SEED = 256, OPT_CLOCK, OPT_ACCESS_LOG, OPT_MAX_BODY, OPT_CONN_TIMEOUT,
-	OPT_MAX_CONNS, OPT_AUTH, OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_MAX_CONNS, OPT_AUTH, OPT_ADMIN_TOKEN, OPT_JOURNAL_SIZE,
+	OPT_MAX_SNAPSHOTS, OPT_LOG_FORMAT, OPT_HEALTHCHECK, OPT_HELP = 'h', OPT_VERSION = 'V',
 };
 
 static const struct flag {
@@ -38,6 +39,11 @@ static const struct flag {
 	{ "max-body-bytes", "CFMOCK_MAX_BODY_BYTES", OPT_MAX_BODY, "N", "largest request body; larger is 413 (default 1048576)" },
 	{ "conn-timeout", "CFMOCK_CONN_TIMEOUT", OPT_CONN_TIMEOUT, "SECS", "close a connection idle this long (default 30)" },
 	{ "max-connections", "CFMOCK_MAX_CONNECTIONS", OPT_MAX_CONNS, "N", "connections served at once (default 512)" },
+	{ "admin-token", "CFMOCK_ADMIN_TOKEN", OPT_ADMIN_TOKEN, "TOKEN", "the control API (/_cfmock) needs 'Authorization: Bearer TOKEN' (default: open)" },
+	{ "journal-size", "CFMOCK_JOURNAL_SIZE", OPT_JOURNAL_SIZE, "N", "requests kept for GET /_cfmock/requests; 0 keeps none (default 1000)" },
+	{ "max-snapshots", "CFMOCK_MAX_SNAPSHOTS", OPT_MAX_SNAPSHOTS, "N", "snapshots kept in memory at most (default 32)" },
+	{ "log-format", "CFMOCK_LOG_FORMAT", OPT_LOG_FORMAT, "text|json", "access log lines as text or one JSON object each (default text)" },
+	{ "healthcheck", NULL, OPT_HEALTHCHECK, NULL, "ask the cfmock on --port of this host whether it is healthy; exit 0 if so" },
 	{ "help", NULL, OPT_HELP, NULL, "print this help and exit" },
 	{ "version", NULL, OPT_VERSION, NULL, "print the version and exit" },
 };
@@ -109,6 +115,32 @@ static int set(struct config *c, int id, const char *name, const char *v, char *
 		else
 			goto bad;
 		return 0;
+	case OPT_HEALTHCHECK:
+		c->healthcheck = 1;
+		return 0;
+	case OPT_ADMIN_TOKEN:
+		if (!*v || strlen(v) > 1024)
+			goto bad;
+		c->admin_token = v;
+		return 0;
+	case OPT_JOURNAL_SIZE:
+		if (parse_int64(v, 0, 1000000, &n) < 0)
+			goto bad;
+		c->journal_size = (size_t)n;
+		return 0;
+	case OPT_MAX_SNAPSHOTS:
+		if (parse_int64(v, 0, 10000, &n) < 0)
+			goto bad;
+		c->max_snapshots = (int)n;
+		return 0;
+	case OPT_LOG_FORMAT:
+		if (strcmp(v, "text") == 0)
+			c->log_json = 0;
+		else if (strcmp(v, "json") == 0)
+			c->log_json = 1;
+		else
+			goto bad;
+		return 0;
 	case OPT_MAX_BODY:
 		if (parse_int64(v, 1024, (int64_t)1 << 30, &n) < 0)
 			goto bad;
@@ -142,6 +174,8 @@ int config_parse(struct config *c, int argc, char **argv, char **err)
 	c->port = 8780;
 	c->db_path = "./cfmock.db";
 	c->access_log = 1;
+	c->journal_size = 1000;
+	c->max_snapshots = 32;
 	c->max_body = 1024 * 1024;
 	c->conn_timeout = 30;
 	c->max_conns = 512;

@@ -16,6 +16,11 @@ struct config {
 	int clock_fake;          /* --clock TIME given: a fake clock */
 	int64_t clock_start_ms;
 	int auth_strict;         /* --auth strict: only the fixtures' credentials */
+	const char *admin_token; /* --admin-token: the control API needs it; NULL: open */
+	size_t journal_size;     /* --journal-size: requests kept, default 1000 */
+	int max_snapshots;       /* --max-snapshots, default 32 */
+	int log_json;            /* --log-format json */
+	int healthcheck;         /* --healthcheck: ask a running cfmock, then exit */
 	int access_log;          /* --access-log on|off, default on */
 	size_t max_body;         /* --max-body-bytes, default 1 MiB */
 	unsigned conn_timeout;   /* --conn-timeout seconds, default 30 */

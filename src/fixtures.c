@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "roles.h"
@@ -159,7 +160,8 @@ static int load_token(struct loader *l, const struct user *user, const cJSON *t)
 static int load_user(struct loader *l, const cJSON *u)
 {
 	static const char *const allowed[] = {
-		"id", "email", "api_key", "tokens", "tenant_admin", "first_name", "last_name", NULL,
+		"id", "email", "api_key", "tokens", "service_keys", "tenant_admin", "first_name",
+		"last_name", "telephone", "country", "zipcode", NULL,
 	};
 	struct user_new n;
 	const cJSON *tokens, *t, *admin;
@@ -174,7 +176,10 @@ static int load_user(struct loader *l, const cJSON *u)
 	    get_string(l, u, "email", 1, &n.email) < 0 ||
 	    get_string(l, u, "api_key", 0, &n.api_key) < 0 ||
 	    get_string(l, u, "first_name", 0, &n.first_name) < 0 ||
-	    get_string(l, u, "last_name", 0, &n.last_name) < 0)
+	    get_string(l, u, "last_name", 0, &n.last_name) < 0 ||
+	    get_string(l, u, "telephone", 0, &n.telephone) < 0 ||
+	    get_string(l, u, "country", 0, &n.country) < 0 ||
+	    get_string(l, u, "zipcode", 0, &n.zipcode) < 0)
 		return -1;
 	if (!strchr(n.email, '@'))
 		return fail(l, "'email' must be an email address");
@@ -182,6 +187,9 @@ static int load_user(struct loader *l, const cJSON *u)
 	if ((n.first_name && utf8_chars(n.first_name) > 60) ||
 	    (n.last_name && utf8_chars(n.last_name) > 60))
 		return fail(l, "'first_name' and 'last_name' must be at most 60 characters");
+	if ((n.telephone && utf8_chars(n.telephone) > 20) ||
+	    (n.zipcode && utf8_chars(n.zipcode) > 20) || (n.country && utf8_chars(n.country) > 30))
+		return fail(l, "'telephone' and 'zipcode' take at most 20 characters, 'country' 30");
 	if (n.api_key && !((strlen(n.api_key) == 32 || strlen(n.api_key) == 37) &&
 			   is_lower_hex(n.api_key, strlen(n.api_key))))
 		return fail(l, "'api_key' must be 32 or 37 lowercase hex characters");
@@ -200,6 +208,15 @@ static int load_user(struct loader *l, const cJSON *u)
 	cJSON_ArrayForEach(t, tokens) {
 		if (load_token(l, &user, t) < 0)
 			return -1;
+	}
+	tokens = get_array(l, u, "service_keys", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(t, tokens) {
+		if (!cJSON_IsString(t) || !*t->valuestring)
+			return fail(l, "'service_keys' must hold non-empty strings");
+		if (store_users_add_service_key(l->st, &user, t->valuestring) != STORE_OK)
+			return fail(l, "service key '%s' is already defined", t->valuestring);
 	}
 	return 0;
 }
@@ -280,53 +297,114 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 static int load_account_members(struct loader *l, const cJSON *a, const struct user *owner,
 				const char *account_id)
 {
-	static const char *const allowed[] = { "email", "status", "roles", NULL };
+	static const char *const allowed[] = {
+		"email", "status", "roles", "policies", "id", "create_time", NULL,
+	};
 	const cJSON *list, *m;
-	int bad, i = 0;
+	char *owner_email = NULL;
+	int bad, i, pass;
 
+	{
+		cJSON *me = NULL;
+		if (store_users_get(l->st, owner, &me) == STORE_OK)
+			owner_email = xstrdup(cJSON_GetObjectItem(me, "email")->valuestring);
+		cJSON_Delete(me);
+	}
 	list = get_array(l, a, "members", &bad);
-	if (bad)
+	if (bad) {
+		free(owner_email);
 		return -1;
+	}
+	/* the owner's own entry last: it may take away the owner's sight of
+	 * the account, which the others need */
+	for (pass = 0; pass < 2; pass++) {
+	i = 0;
 	cJSON_ArrayForEach(m, list) {
 		size_t old = where_push(l, "members", i++);
 		struct account_member_new n;
 		const char *roles[32];
-		const cJSON *rl, *r;
+		const cJSON *rl, *r, *pol;
 		cJSON *made = NULL;
+		char *policies = NULL;
+		int64_t ms;
 		enum store_rc rc;
 
 		memset(&n, 0, sizeof(n));
 		if (!cJSON_IsObject(m))
-			return fail(l, "a member must be an object");
+			goto bad_member;
 		if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0 ||
-		    get_string(l, m, "status", 0, &n.status) < 0)
-			return -1;
-		if (!strchr(n.email, '@'))
-			return fail(l, "'email' must be an email address");
+		    get_string(l, m, "status", 0, &n.status) < 0 || get_id(l, m, &n.id) < 0 ||
+		    get_string(l, m, "create_time", 0, &n.create_time) < 0)
+			goto fail;
+		if (n.create_time && clock_parse(n.create_time, &ms) < 0) {
+			fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+			goto fail;
+		}
+		pol = cJSON_GetObjectItemCaseSensitive(m, "policies");
+		if (pol) {
+			if (!cJSON_IsArray(pol)) {
+				fail(l, "'policies' must be an array");
+				goto fail;
+			}
+			policies = cJSON_PrintUnformatted(pol);
+		}
+		n.policies = policies;
+		/* the owner is a member already: this entry says how */
+		n.upsert = owner_email && strcasecmp(owner_email, n.email) == 0;
+		if (n.upsert != pass) {
+			free(policies);
+			where_pop(l, old);
+			continue;
+		}
+		if (!strchr(n.email, '@')) {
+			fail(l, "'email' must be an email address");
+			goto fail;
+		}
 		/* as through the API: pending unless told */
 		if (!n.status)
 			n.status = "pending";
-		if (strcmp(n.status, "accepted") != 0 && strcmp(n.status, "pending") != 0)
-			return fail(l, "'status' must be accepted or pending");
+		if (strcmp(n.status, "accepted") != 0 && strcmp(n.status, "pending") != 0) {
+			fail(l, "'status' must be accepted or pending");
+			goto fail;
+		}
 		rl = get_array(l, m, "roles", &bad);
 		if (bad)
-			return -1;
+			goto fail;
 		cJSON_ArrayForEach(r, rl) {
-			if (!cJSON_IsString(r) || !role_find(r->valuestring))
-				return fail(l, "'roles' must hold ids of built-in roles (see the README)");
-			if (n.nroles == (int)ARRAY_SIZE(roles))
-				return fail(l, "at most 32 roles");
+			if (!cJSON_IsString(r) || !role_find(r->valuestring)) {
+				fail(l, "'roles' must hold ids of built-in roles (see the README)");
+				goto fail;
+			}
+			if (n.nroles == (int)ARRAY_SIZE(roles)) {
+				fail(l, "at most 32 roles");
+				goto fail;
+			}
 			roles[n.nroles++] = r->valuestring;
 		}
 		n.roles = roles;
 		rc = store_account_members_add(l->st, owner, account_id, &n, &made);
 		cJSON_Delete(made);
-		if (rc == STORE_CONFLICT)
-			return fail(l, "'%s' is already a member", n.email);
-		if (rc != STORE_OK)
-			return fail(l, "the database failed");
+		free(policies);
+		policies = NULL;
+		if (rc == STORE_CONFLICT) {
+			fail(l, "'%s' is already a member (or the id is taken)", n.email);
+			goto fail;
+		}
+		if (rc != STORE_OK) {
+			fail(l, "the database failed");
+			goto fail;
+		}
 		where_pop(l, old);
+		continue;
+bad_member:
+		fail(l, "a member must be an object");
+fail:
+		free(policies);
+		free(owner_email);
+		return -1;
 	}
+	}
+	free(owner_email);
 	return 0;
 }
 
@@ -336,7 +414,8 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 			const char *org_owner)
 {
 	static const char *const allowed[] = {
-		"id", "name", "owner", "type", "created_on", "settings", "profile", "members", NULL,
+		"id", "name", "owner", "type", "created_on", "settings", "profile", "members",
+		"owner_is_member", NULL,
 	};
 	static const char *const settings_allowed[] = {
 		"abuse_contact_email", "enforce_twofactor", NULL,
@@ -399,8 +478,17 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 		char *self = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);
 		int rcm;
 
+		const cJSON *om = cJSON_GetObjectItemCaseSensitive(a, "owner_is_member");
+
 		cJSON_Delete(made);
 		rcm = load_account_members(l, a, &user, self);
+		if (rcm == 0 && om) {
+			if (!cJSON_IsBool(om))
+				rcm = fail(l, "'owner_is_member' must be true or false");
+			else if (cJSON_IsFalse(om) &&
+				 store_accounts_drop_owner_member(l->st, &user, self) != STORE_OK)
+				rcm = fail(l, "the database failed");
+		}
 		free(self);
 		return rcm;
 	}

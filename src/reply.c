@@ -126,6 +126,19 @@ static void send_errors(struct req *r, int status, enum err_layer layer, cJSON *
 	set_body(r, status, env);
 }
 
+void reply_injected(struct req *r, int status, int code, const char *message)
+{
+	cJSON *env = cJSON_CreateObject(), *item = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(env, "success", 0);
+	cJSON_AddNumberToObject(item, "code", code);
+	cJSON_AddStringToObject(item, "message", message);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(env, "errors"), item);
+	cJSON_AddArrayToObject(env, "messages");
+	cJSON_AddNullToObject(env, "result");
+	set_body(r, status, env);
+}
+
 static void reply_error_source(struct req *r, enum err e, const char *key, const char *where,
 			       va_list ap)
 {

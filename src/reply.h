@@ -42,6 +42,9 @@ void reply_error_at(struct req *r, enum err e, const char *pointer, ...);
 /* As reply_error, with "source":{"parameter":@param} naming a query
  * parameter. */
 void reply_error_param(struct req *r, enum err e, const char *param, ...);
+/* An error that is not in the catalogue: a fault the user injected with
+ * /_cfmock/faults (status, code and message are theirs). */
+void reply_injected(struct req *r, int status, int code, const char *message);
 /* 400 with 7003 (naming the path) and 7000: what the live API answers for a
  * path that routes nowhere or an id of the wrong shape. */
 void reply_no_route(struct req *r);

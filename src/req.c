@@ -23,6 +23,7 @@ void req_free(struct req *r)
 	cJSON_Delete(r->json);
 	free(r->reply_body);
 	free(r->allow);
+	free(r->journal_reply);
 	free(r);
 }
 

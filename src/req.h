@@ -60,12 +60,18 @@ struct req {
 	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */
 	struct user user;
 
+	/* fault injection and the journal (server.c) */
+	int fault_done;        /* faults were looked at (a delay is over) */
+	char *journal_reply;   /* a copy of the reply body, for the journal */
+	const char *h_origin;  /* for CORS */
+
 	/* the reply, set exactly once by a reply_* function */
 	int replied;
 	int status;
 	char *reply_body;      /* NULL for no body */
 	size_t reply_len;
 	char *allow;           /* the Allow header of a 405 */
+	int retry_after;       /* > 0: a Retry-After header (seconds) */
 };
 
 /* Returns a zeroed request bound to @app. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "auth.h"
 #include "json.h"
 #include "reply.h"
@@ -54,8 +55,8 @@ static int match(const char *pattern, char **seg, int n, const char **params)
 		len = (size_t)(p - start);
 		if (i == n)
 			return 0;
-		if (start[0] == ':') {
-			if (!is_hex_id(seg[i]) || np == REQ_MAX_PARAMS)
+		if (start[0] == ':' || start[0] == '*') {
+			if ((start[0] == ':' && !is_hex_id(seg[i])) || np == REQ_MAX_PARAMS)
 				return 0;
 			params[np++] = seg[i];
 		} else if (strlen(seg[i]) != len || memcmp(seg[i], start, len) != 0) {
@@ -64,6 +65,16 @@ static int match(const char *pattern, char **seg, int n, const char **params)
 		i++;
 	}
 	return i == n;
+}
+
+/* --admin-token given: the control API needs "Authorization: Bearer" it. */
+static int admin_ok(const struct req *r)
+{
+	const char *want = r->app->cfg->admin_token, *h = r->h_authorization;
+
+	if (!want)
+		return 1;
+	return h && strncmp(h, "Bearer ", 7) == 0 && strcmp(h + 7, want) == 0;
 }
 
 static void allow_add(struct strbuf *allow, const char *method)
@@ -116,6 +127,10 @@ void router_dispatch(struct req *r)
 	}
 	strbuf_release(&allow);
 	r->route = found;
+	if ((found->flags & ROUTE_ADMIN) && !admin_ok(r)) {
+		reply_error(r, ERR_ADMIN_TOKEN);
+		return;
+	}
 	if ((found->flags & ROUTE_AUTH) &&
 	    auth_check_or_reply(r, (found->flags & ROUTE_TOKEN_ONLY) != 0) < 0)
 		return;

@@ -2,7 +2,7 @@
  *
  * A pattern is fixed segments and ":name" captures; a capture matches only
  * a cfmock id (32 lowercase hex), so an id of the wrong shape routes nowhere,
- * as on the live API. A path that matches no pattern answers 400 (7003 +
+ * as on the live API. "*name" (cfmock's own API only) captures any segment. A path that matches no pattern answers 400 (7003 +
  * 7000); one that matches with another method answers 405 with Allow.
  * Before the handler runs, router_dispatch() does what the route's flags ask
  * for (credentials, JSON body), so handlers never repeat those checks. */
@@ -17,6 +17,7 @@ enum route_flags {
 	ROUTE_JSON_BODY_OPT = 1 << 2, /* as ROUTE_JSON_BODY, but no body is fine */
 	ROUTE_ORG_API = 1 << 3,       /* Organizations-API family (error envelope) */
 	ROUTE_TOKEN_ONLY = 1 << 4,    /* with ROUTE_AUTH: an API token is required */
+	ROUTE_ADMIN = 1 << 5,         /* cfmock's control API: --admin-token, if set */
 };
 
 typedef void handler_fn(struct req *r);

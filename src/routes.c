@@ -8,7 +8,8 @@
  *  5. add any new error to errors.def (and the README's catalogue);
  *  6. add cases to tests/http/test_<resource>.py.
  *
- * Patterns are matched segment by segment; ":name" matches a 32-hex id. */
+ * Patterns are matched segment by segment; ":name" matches a 32-hex id,
+ * "*name" any segment (cfmock's own API only). */
 #include "api.h"
 #include "router.h"
 #include "util.h"
@@ -69,8 +70,21 @@ const struct route routes[] = {
 	{ "PATCH", CF "/user", user_patch, ROUTE_AUTH | ROUTE_JSON_BODY },
 	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY },
 
-	/* cfmock's own control API */
+	/* cfmock's own control API (README "Control API") */
 	{ "GET", "/_cfmock/health", control_health, 0 },
+	{ "POST", "/_cfmock/reset", control_reset, ROUTE_ADMIN },
+	{ "GET", "/_cfmock/state", control_state, ROUTE_ADMIN },
+	{ "GET", "/_cfmock/snapshots", control_snapshots_list, ROUTE_ADMIN },
+	{ "DELETE", "/_cfmock/snapshots", control_snapshots_clear, ROUTE_ADMIN },
+	{ "POST", "/_cfmock/snapshots/*name", control_snapshot_save, ROUTE_ADMIN },
+	{ "DELETE", "/_cfmock/snapshots/*name", control_snapshot_delete, ROUTE_ADMIN },
+	{ "POST", "/_cfmock/snapshots/*name/restore", control_snapshot_restore, ROUTE_ADMIN },
+	{ "GET", "/_cfmock/requests", control_requests_list, ROUTE_ADMIN },
+	{ "DELETE", "/_cfmock/requests", control_requests_clear, ROUTE_ADMIN },
+	{ "GET", "/_cfmock/faults", control_faults_list, ROUTE_ADMIN },
+	{ "POST", "/_cfmock/faults", control_faults_add, ROUTE_ADMIN | ROUTE_JSON_BODY },
+	{ "DELETE", "/_cfmock/faults", control_faults_clear, ROUTE_ADMIN },
+	{ "DELETE", "/_cfmock/faults/:fault_id", control_fault_delete, ROUTE_ADMIN },
 };
 
 const size_t routes_count = ARRAY_SIZE(routes);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +27,18 @@
 
 #include "app.h"
 #include "clock.h"
+#include "faults.h"
+#include "journal.h"
 #include "reply.h"
 #include "router.h"
 #include "util.h"
+
+/* A connection held back by a latency fault, until @due_us. */
+struct delayed {
+	struct MHD_Connection *conn;
+	int64_t due_us;
+	struct delayed *next;
+};
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -37,6 +47,15 @@ struct server {
 	int port;
 	char url_host[INET6_ADDRSTRLEN + 2];
 	atomic_int in_flight;
+
+	/* Latency faults: the connection is suspended (the server thread goes
+	 * on with others) and this timer thread resumes it when it is due. */
+	pthread_t timer;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct delayed *delayed; /* soonest first */
+	int stopping;
+	int timer_started;
 };
 
 static int64_t mono_us(void)
@@ -54,6 +73,58 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+static void *timer_main(void *arg)
+{
+	struct server *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		int64_t now = mono_us();
+
+		while (s->delayed && (s->delayed->due_us <= now || s->stopping)) {
+			struct delayed *d = s->delayed;
+			s->delayed = d->next;
+			MHD_resume_connection(d->conn);
+			free(d);
+		}
+		if (s->stopping)
+			break;
+		if (s->delayed) {
+			int64_t due = s->delayed->due_us - now;
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += due / 1000000;
+			ts.tv_nsec += (due % 1000000) * 1000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+		} else {
+			pthread_cond_wait(&s->wake, &s->lock);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Holds @c back for @ms, without holding the server thread. */
+static void delay(struct server *s, struct MHD_Connection *c, int ms)
+{
+	struct delayed *d = xcalloc(1, sizeof(*d)), **p;
+
+	d->conn = c;
+	d->due_us = mono_us() + (int64_t)ms * 1000;
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&s->lock);
+	for (p = &s->delayed; *p && (*p)->due_us <= d->due_us; p = &(*p)->next)
+		;
+	d->next = *p;
+	*p = d;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void read_request(struct MHD_Connection *c, struct req *r)
 {
 	r->h_authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -61,7 +132,15 @@ static void read_request(struct MHD_Connection *c, struct req *r)
 	r->h_auth_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-Key");
 	r->h_service_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-User-Service-Key");
 	r->h_content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	r->h_origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
+}
+
+/* Requests to the Cloudflare API are journaled; cfmock's own are not, so
+ * a test's calls to /_cfmock do not show among its client's. */
+static int journaled(const struct req *r)
+{
+	return strncmp(r->path, "/_cfmock", 8) != 0;
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
@@ -71,6 +150,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 
 	if (!r->replied)
 		BUG("no reply for %s %s", r->method, r->path);
+	if (r->reply_body && journaled(r))
+		r->journal_reply = xstrndup(r->reply_body, r->reply_len);
 	if (r->reply_body) {
 		resp = MHD_create_response_from_buffer_with_free_callback(r->reply_len, r->reply_body,
 									   free);
@@ -84,6 +165,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (r->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->retry_after > 0) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%d", r->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
+	/* CORS on every answer, so a browser app in development can call
+	 * cfmock directly (credentials are headers, never cookies) */
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", r->h_origin ? r->h_origin : "*");
+	MHD_add_response_header(resp, "Vary", "Origin");
+	MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+				"GET, POST, PUT, PATCH, DELETE, OPTIONS");
+	MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+				"Authorization, Content-Type, X-Auth-Email, X-Auth-Key, "
+				"X-Auth-User-Service-Key");
+	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Retry-After");
+	MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -126,7 +223,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	read_request(c, r);
+	if (!r->fault_done) {
+		struct fault_action fa;
+
+		read_request(c, r);
+		r->fault_done = 1;
+		/* CORS preflight: answered before credentials or routing */
+		if (strcmp(method, "OPTIONS") == 0) {
+			reply_no_content(r);
+			return send_reply(c, r);
+		}
+		if (faults_match(s->app->faults, r, &fa)) {
+			switch (fa.kind) {
+			case FAULT_LATENCY:
+				/* answered for real once the delay is over */
+				delay(s, c, fa.latency_ms);
+				return MHD_YES;
+			case FAULT_DROP:
+				r->status = 0;
+				return MHD_NO; /* libmicrohttpd closes the connection */
+			case FAULT_ERROR:
+			case FAULT_RATE_LIMIT:
+				reply_injected(r, fa.status, fa.code, fa.message);
+				if (fa.kind == FAULT_RATE_LIMIT)
+					r->retry_after = fa.retry_after;
+				return send_reply(c, r);
+			}
+		}
+	}
 	if (r->body_too_large)
 		reply_error(r, ERR_BODY_TOO_LARGE, limit);
 	else
@@ -134,7 +258,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return send_reply(c, r);
 }
 
-static void log_access(const struct req *r, struct MHD_Connection *c)
+static void log_access(const struct req *r, struct MHD_Connection *c, int json)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char when[CLOCK_RFC3339_LEN + 1], addr[INET6_ADDRSTRLEN] = "-";
@@ -151,9 +275,50 @@ static void log_access(const struct req *r, struct MHD_Connection *c)
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	clock_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
-	printf("%s %s %s %s %d %lldus\n", when, addr, r->method, r->path,
-	       r->replied ? r->status : 0, (long long)(mono_us() - r->start_us));
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+		char *line;
+
+		cJSON_AddStringToObject(o, "time", when);
+		cJSON_AddStringToObject(o, "remote", addr);
+		cJSON_AddStringToObject(o, "method", r->method);
+		cJSON_AddStringToObject(o, "path", r->path);
+		cJSON_AddNumberToObject(o, "status", r->replied ? r->status : 0);
+		cJSON_AddNumberToObject(o, "duration_us", (double)(mono_us() - r->start_us));
+		if (r->user.seq)
+			cJSON_AddStringToObject(o, "user_id", r->user.id);
+		line = cJSON_PrintUnformatted(o);
+		printf("%s\n", line);
+		free(line);
+		cJSON_Delete(o);
+	} else {
+		printf("%s %s %s %s %d %lldus\n", when, addr, r->method, r->path,
+		       r->replied ? r->status : 0, (long long)(mono_us() - r->start_us));
+	}
 	fflush(stdout);
+}
+
+static void journal_request(struct journal *j, const struct req *r)
+{
+	struct journal_entry e;
+	struct strbuf q = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < r->nquery; i++)
+		strbuf_addf(&q, "%s%s=%s", i ? "&" : "", r->query[i].key, r->query[i].value);
+	strbuf_adds(&q, "");
+	memset(&e, 0, sizeof(e));
+	e.time_ms = clock_now_ms();
+	e.duration_us = mono_us() - r->start_us;
+	e.method = r->method;
+	e.path = r->path;
+	e.query = q.buf;
+	e.status = r->replied ? r->status : 0;
+	e.user_id = r->user.seq ? r->user.id : "";
+	e.request_body = r->body_len ? r->body : NULL;
+	e.response_body = r->journal_reply;
+	journal_add(j, &e);
+	strbuf_release(&q);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -166,7 +331,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (!r)
 		return;
 	if (s->app->cfg->access_log)
-		log_access(r, c);
+		log_access(r, c, s->app->cfg->log_json);
+	if (journaled(r))
+		journal_request(s->app->journal, r);
 	req_free(r);
 	*req_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
@@ -175,6 +342,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
+	/* what libmicrohttpd says when a "drop" fault closes a connection on
+	 * purpose: not an error */
+	if (strncmp(fmt, "Application reported internal error", 35) == 0)
+		return;
 	fputs("cfmock: http: ", stderr);
 	vfprintf(stderr, fmt, ap);
 }
@@ -244,6 +415,8 @@ struct server *server_start(struct app *app, char **err)
 	s->app = app;
 	s->listen_fd = -1;
 	atomic_init(&s->in_flight, 0);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
 	if (bind_listen(s, cfg->bind, cfg->port, err) < 0) {
 		free(s);
 		return NULL;
@@ -264,6 +437,13 @@ struct server *server_start(struct app *app, char **err)
 		free(s);
 		return NULL;
 	}
+	if (pthread_create(&s->timer, NULL, timer_main, s) != 0) {
+		*err = xstrdup("cannot start the timer thread");
+		MHD_stop_daemon(s->daemon);
+		free(s);
+		return NULL;
+	}
+	s->timer_started = 1;
 	return s;
 }
 
@@ -294,6 +474,15 @@ void server_stop(struct server *s, int grace_ms)
 		nanosleep(&ts, NULL);
 		waited += 10;
 	}
+	/* connections still held by a latency fault are let go at once */
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->timer_started)
+		pthread_join(s->timer, NULL);
 	MHD_stop_daemon(s->daemon);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
 	free(s);
 }

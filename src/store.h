@@ -72,6 +72,9 @@ struct user_new {
 	int tenant_admin;
 	const char *first_name; /* NULL: none */
 	const char *last_name;
+	const char *telephone;
+	const char *country;
+	const char *zipcode;
 };
 /* Creates a user (fixtures): STORE_CONFLICT if the email or id is taken. */
 enum store_rc store_users_add(struct store *st, const struct user_new *n, struct user *out);
@@ -79,6 +82,8 @@ enum store_rc store_users_add(struct store *st, const struct user_new *n, struct
  * "expired") and id @token_id (NULL: a new one). STORE_CONFLICT if taken. */
 enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token,
 				    const char *status, const char *token_id);
+/* Adds user service key @key for @u (fixtures). STORE_CONFLICT if taken. */
+enum store_rc store_users_add_service_key(struct store *st, const struct user *u, const char *key);
 /* The user with @email (case-insensitive). */
 enum store_rc store_users_find_email(struct store *st, const char *email, struct user *out);
 /* The caller's own user, as GET /user answers it. */
@@ -272,8 +277,12 @@ struct account_member_new {
 	const char *const *roles;      /* role ids, checked by the caller */
 	int nroles;
 	const char *policies;          /* JSON array text, or NULL for roles */
+	/* fixtures only: */
+	const char *id;                /* NULL: a new one */
+	const char *create_time;       /* NULL: now */
+	int upsert;                    /* an existing membership is replaced */
 };
-/* STORE_CONFLICT: the user is already a member. */
+/* STORE_CONFLICT: the user is already a member (and !upsert). */
 enum store_rc store_account_members_add(struct store *st, const struct user *u,
 					const char *account_id,
 					const struct account_member_new *m, cJSON **out);
@@ -298,5 +307,30 @@ enum store_rc store_account_members_list(struct store *st, const struct user *u,
  * that, like the roles). */
 enum store_rc store_accounts_visible(struct store *st, const struct user *u,
 				     const char *account_id);
+
+/* Removes the membership the account's creator got (fixtures that say
+ * the owner is no longer a member). */
+enum store_rc store_accounts_drop_owner_member(struct store *st, const struct user *u,
+					       const char *account_id);
+
+/* --- the whole state (the control API) --- */
+
+/* Empties the database (users, organizations, accounts, members; the
+ * schema stays) in one transaction, and makes a new page-token secret, so
+ * no token from before answers after. */
+enum store_rc store_reset(struct store *st);
+/* The whole state in the fixtures format (fixtures.c reads it back). */
+enum store_rc store_export(struct store *st, cJSON **out);
+
+/* Snapshots: whole copies of the database, made and restored with
+ * SQLite's backup API, kept in memory (at most @max of them). */
+/* STORE_CONFLICT: @max snapshots exist already (and @name is not one). */
+enum store_rc store_snapshot_save(struct store *st, const char *name, int max);
+/* STORE_NOT_FOUND: no snapshot @name. */
+enum store_rc store_snapshot_restore(struct store *st, const char *name);
+enum store_rc store_snapshot_drop(struct store *st, const char *name);
+void store_snapshot_drop_all(struct store *st);
+/* {"snapshots": [{name, created_at, bytes}]}, oldest first. */
+cJSON *store_snapshot_list(struct store *st);
 
 #endif
