@@ -454,6 +454,40 @@ TEST("store: strict credentials: only known ones, active tokens, the user's own 
 	test_app_free();
 }
 
+TEST("store: snapshots restore the whole state; reset empties it")
+{
+	struct user a;
+	char *root, *other;
+	cJSON *list, *o = NULL;
+	test_app_new();
+	a = user_for("tok-a");
+	root = create(&a, "Root", NULL);
+	CHECK_EQ_INT(store_snapshot_save(test_app.store, "one", 2), STORE_OK);
+	CHECK_EQ_INT(store_snapshot_save(test_app.store, "two", 2), STORE_OK);
+	CHECK_EQ_INT(store_snapshot_save(test_app.store, "three", 2), STORE_CONFLICT);
+	CHECK_EQ_INT(store_snapshot_save(test_app.store, "two", 2), STORE_OK); /* replaces */
+	other = create(&a, "Other", NULL);
+	CHECK_EQ_INT(store_snapshot_restore(test_app.store, "one"), STORE_OK);
+	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, other, &o), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, root, &o), STORE_OK);
+	cJSON_Delete(o);
+	CHECK_EQ_INT(store_snapshot_restore(test_app.store, "nope"), STORE_NOT_FOUND);
+	list = store_snapshot_list(test_app.store);
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(list, "snapshots")), 2);
+	cJSON_Delete(list);
+	CHECK_EQ_INT(store_snapshot_drop(test_app.store, "one"), STORE_OK);
+	CHECK_EQ_INT(store_snapshot_drop(test_app.store, "one"), STORE_NOT_FOUND);
+
+	CHECK_EQ_INT(store_reset(test_app.store), STORE_OK);
+	CHECK(store_is_empty(test_app.store));
+	CHECK_EQ_INT(store_export(test_app.store, &o), STORE_OK);
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "users")), 0);
+	cJSON_Delete(o);
+	free(root);
+	free(other);
+	test_app_free();
+}
+
 TEST("store: a database of a newer schema is refused")
 {
 	char *err = NULL;
