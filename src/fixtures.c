@@ -467,6 +467,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
 		return fail(l, "owner '%s' is not one of the fixture's users", owner);
 	n.org_id = org_id;
+	n.unchecked = 1;
 	rc = store_accounts_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "account id '%s' is already defined", n.id);
@@ -494,97 +495,206 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	}
 }
 
-static int load_org(struct loader *l, const cJSON *o, const char *parent_id,
-		    const char *parent_owner)
+/* An organization or account of the file, waiting to be made. Both are
+ * made in the order of their timestamps (file order where those tie or
+ * are absent), not of the nesting: internal order, which lists follow, is
+ * then the order they were first made in, and GET /_cfmock/state's output
+ * loads back in the same order. */
+struct pending {
+	const cJSON *node;
+	int org;            /* organizations: the parent's index; accounts: the org's (-1: none) */
+	char *where;        /* "organizations[0].accounts[1]", for errors */
+	const char *owner;  /* own, or inherited */
+	int64_t time_ms;    /* INT64_MAX: no time given */
+	size_t order;       /* place in the file */
+	char *id;           /* organizations: once made */
+};
+
+struct pendings {
+	struct pending *v;
+	size_t n, cap;
+};
+
+static struct pending *pending_add(struct pendings *p)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	memset(&p->v[p->n], 0, sizeof(p->v[0]));
+	p->v[p->n].order = p->n;
+	return &p->v[p->n++];
+}
+
+static void pendings_release(struct pendings *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].where);
+		free(p->v[i].id);
+	}
+	free(p->v);
+}
+
+static void where_set(struct loader *l, const char *where)
+{
+	l->where.len = 0;
+	strbuf_adds(&l->where, where);
+}
+
+/* The time at @key (checked), or INT64_MAX. */
+static int get_time(struct loader *l, const cJSON *o, const char *key, int64_t *out)
+{
+	const char *t;
+
+	*out = INT64_MAX;
+	if (get_string(l, o, key, 0, &t) < 0)
+		return -1;
+	if (t && clock_parse(t, out) < 0)
+		return fail(l, "'%s' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z", key);
+	return 0;
+}
+
+static int collect_accounts(struct loader *l, const cJSON *parent, int org, const char *owner,
+			    struct pendings *accounts)
+{
+	const cJSON *list, *a;
+	int bad, i = 0;
+
+	list = get_array(l, parent, "accounts", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(a, list) {
+		size_t old = where_push(l, "accounts", i++);
+		struct pending *p;
+
+		if (!cJSON_IsObject(a))
+			return fail(l, "an account must be an object");
+		p = pending_add(accounts);
+		p->node = a;
+		p->org = org;
+		p->owner = owner;
+		p->where = xstrdup(l->where.buf);
+		if (get_time(l, a, "created_on", &p->time_ms) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+/* Walks organization @o and all below it into @orgs and @accounts. */
+static int collect_org(struct loader *l, const cJSON *o, int parent, const char *parent_owner,
+		       struct pendings *orgs, struct pendings *accounts)
+{
+	const cJSON *children, *child;
+	const char *owner;
+	int self, bad, i = 0;
+
+	if (!cJSON_IsObject(o))
+		return fail(l, "an organization must be an object");
+	if (get_string(l, o, "owner", !parent_owner, &owner) < 0)
+		return -1;
+	self = (int)orgs->n;
+	{
+		struct pending *p = pending_add(orgs);
+		p->node = o;
+		p->org = parent;
+		p->owner = owner ? owner : parent_owner;
+		p->where = xstrdup(l->where.buf);
+		if (get_time(l, o, "create_time", &p->time_ms) < 0)
+			return -1;
+		owner = p->owner;
+	}
+	if (collect_accounts(l, o, self, owner, accounts) < 0)
+		return -1;
+	children = get_array(l, o, "organizations", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(child, children) {
+		size_t old = where_push(l, "organizations", i++);
+		if (collect_org(l, child, self, owner, orgs, accounts) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct pending *x = *(const struct pending *const *)a;
+	const struct pending *y = *(const struct pending *const *)b;
+
+	if (x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The pendings in the order to make them. Caller frees the array. */
+static struct pending **sorted(struct pendings *p)
+{
+	struct pending **v = xmalloc((p->n + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		v[i] = &p->v[i];
+	qsort(v, p->n, sizeof(*v), by_time);
+	return v;
+}
+
+/* Makes organization @i of @orgs (its parent first, if that is not made
+ * yet: a hand-written file may give a child an earlier time). */
+static int make_org(struct loader *l, struct pendings *orgs, int i)
 {
 	static const char *const allowed[] = {
 		"id", "name", "owner", "create_time", "profile", "organizations", "accounts",
 		"members", NULL,
 	};
+	struct pending *p = &orgs->v[i];
+	const cJSON *o = p->node;
 	struct org_new n;
-	struct org_profile p;
-	const char *owner;
-	const cJSON *children, *accounts, *child;
+	struct org_profile prof;
 	struct user user;
 	cJSON *made = NULL;
-	int64_t ms;
 	enum store_rc rc;
-	int bad;
 
-	if (!cJSON_IsObject(o))
-		return fail(l, "an organization must be an object");
+	if (p->id)
+		return 0;
+	if (p->org >= 0 && make_org(l, orgs, p->org) < 0)
+		return -1;
+	where_set(l, p->where);
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, o, allowed) < 0 || get_id(l, o, &n.id) < 0 ||
 	    get_string(l, o, "name", 1, &n.name) < 0 ||
-	    get_string(l, o, "owner", !parent_owner, &owner) < 0 ||
 	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
 		return -1;
 	if (!*n.name)
 		return fail(l, "'name' must not be empty");
-	if (n.create_time && clock_parse(n.create_time, &ms) < 0)
-		return fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
-	if (!owner)
-		owner = parent_owner;
-	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
-		return fail(l, "owner '%s' is not one of the fixture's users", owner);
-	if (get_profile(l, o, &p, &n.profile) < 0)
+	if (store_users_find_email(l->st, p->owner, &user) != STORE_OK)
+		return fail(l, "owner '%s' is not one of the fixture's users", p->owner);
+	if (get_profile(l, o, &prof, &n.profile) < 0)
 		return -1;
-	children = get_array(l, o, "organizations", &bad);
-	if (bad)
-		return -1;
-	accounts = get_array(l, o, "accounts", &bad);
-	if (bad)
-		return -1;
-	n.parent_id = parent_id;
+	n.parent_id = p->org >= 0 ? orgs->v[p->org].id : NULL;
+	n.unchecked = 1;
 	rc = store_orgs_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "organization id '%s' is already defined", n.id);
-	if (rc == STORE_NOT_FOUND)
-		return fail(l, "owner '%s' cannot see the parent organization", owner);
 	if (rc != STORE_OK)
 		return fail(l, "the database failed");
-	{
-		const cJSON *idv = cJSON_GetObjectItemCaseSensitive(made, "id");
-		char *self = xstrdup(idv->valuestring);
-		int j = 0;
-
-		cJSON_Delete(made);
-		if (load_org_members(l, o, &user, self) < 0) {
-			free(self);
-			return -1;
-		}
-		/* its accounts, then the sub-organizations: internal order
-		 * (the order of lists) is the order of the file, top down */
-		cJSON_ArrayForEach(child, accounts) {
-			size_t old = where_push(l, "accounts", j++);
-			int rcc = load_account(l, child, self, owner);
-			if (rcc < 0) {
-				free(self);
-				return -1;
-			}
-			where_pop(l, old);
-		}
-		j = 0;
-		cJSON_ArrayForEach(child, children) {
-			size_t old = where_push(l, "organizations", j++);
-			int rcc = load_org(l, child, self, owner);
-			if (rcc < 0) {
-				free(self);
-				return -1;
-			}
-			where_pop(l, old);
-		}
-		free(self);
-	}
-	return 0;
+	p->id = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);
+	cJSON_Delete(made);
+	return load_org_members(l, o, &user, p->id);
 }
 
 static int load_all(struct store *st, void *arg)
 {
 	static const char *const allowed[] = { "users", "organizations", "accounts", NULL };
 	struct loader *l = arg;
+	struct pendings orgs = { NULL, 0, 0 }, accounts = { NULL, 0, 0 };
+	struct pending **order = NULL;
 	const cJSON *list, *item;
-	int bad, i;
+	int bad, i, rc = -1;
+	size_t k;
 
 	(void)st;
 	if (!cJSON_IsObject(l->root))
@@ -603,25 +713,36 @@ static int load_all(struct store *st, void *arg)
 	}
 	list = get_array(l, l->root, "organizations", &bad);
 	if (bad)
-		return -1;
+		goto out;
 	i = 0;
 	cJSON_ArrayForEach(item, list) {
 		size_t old = where_push(l, "organizations", i++);
-		if (load_org(l, item, NULL, NULL) < 0)
-			return -1;
+		if (collect_org(l, item, -1, NULL, &orgs, &accounts) < 0)
+			goto out;
 		where_pop(l, old);
 	}
-	list = get_array(l, l->root, "accounts", &bad);
-	if (bad)
-		return -1;
-	i = 0;
-	cJSON_ArrayForEach(item, list) {
-		size_t old = where_push(l, "accounts", i++);
-		if (load_account(l, item, NULL, NULL) < 0)
-			return -1;
-		where_pop(l, old);
+	if (collect_accounts(l, l->root, -1, NULL, &accounts) < 0)
+		goto out;
+
+	order = sorted(&orgs);
+	for (k = 0; k < orgs.n; k++)
+		if (make_org(l, &orgs, (int)(order[k] - orgs.v)) < 0)
+			goto out;
+	free(order);
+	order = sorted(&accounts);
+	for (k = 0; k < accounts.n; k++) {
+		struct pending *p = order[k];
+		where_set(l, p->where);
+		if (load_account(l, p->node, p->org >= 0 ? orgs.v[p->org].id : NULL, p->owner) < 0)
+			goto out;
 	}
-	return 0;
+	where_set(l, "");
+	rc = 0;
+out:
+	free(order);
+	pendings_release(&orgs);
+	pendings_release(&accounts);
+	return rc;
 }
 
 int fixtures_load_text(struct store *st, const char *text, size_t len, char **err)

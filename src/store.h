@@ -116,6 +116,7 @@ struct org_new {
 	const char *parent_id;   /* NULL for a root organization */
 	const struct org_profile *profile; /* NULL: none */
 	const char *create_time; /* NULL: now */
+	int unchecked;           /* fixtures: the parent need not be visible to u */
 };
 
 /* Creates an organization as @u. STORE_NOT_FOUND: the parent is not
@@ -169,6 +170,7 @@ struct account_new {
 	const char *abuse_contact_email; /* NULL: none */
 	int enforce_twofactor;
 	const struct org_profile *profile; /* NULL: none */
+	int unchecked;           /* fixtures: the organization need not be visible to u */
 };
 
 /* Creates an account as @u; *out is its IAM shape. STORE_NOT_FOUND: the
