@@ -14,6 +14,7 @@
 #include "app.h"
 
 #define MAX_ID_FILTERS 100
+#define ORG_NAME_MAX 10000
 
 static const char *const list_filters[] = {
 	"id", "name", "name.startsWith", "name.endsWith", "name.contains", "parent.id",
@@ -27,6 +28,12 @@ static int name_or_reply(struct req *r, const char **out)
 		return -1;
 	if (!**out) {
 		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
+		return -1;
+	}
+	/* the spec sets no limit; cfmock's is generous and documented */
+	if (utf8_chars(*out) > ORG_NAME_MAX) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name",
+			       "must be at most 10000 characters");
 		return -1;
 	}
 	return 0;

@@ -18,7 +18,7 @@ enum opt_id {
 	OPT_BIND = 'b', OPT_PORT = 'p', OPT_DB = 'd', OPT_FIXTURES = 'f',
 	OPT_SEED = 256, OPT_CLOCK, OPT_ACCESS_LOG, OPT_MAX_BODY, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNS, OPT_AUTH, OPT_ADMIN_TOKEN, OPT_JOURNAL_SIZE,
-	OPT_MAX_SNAPSHOTS, OPT_LOG_FORMAT, OPT_HEALTHCHECK, OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_MAX_SNAPSHOTS, OPT_LOG_FORMAT, OPT_HEALTHCHECK, OPT_REQUEST_TIMEOUT, OPT_HELP = 'h', OPT_VERSION = 'V',
 };
 
 static const struct flag {
@@ -38,6 +38,7 @@ static const struct flag {
 	{ "access-log", "CFMOCK_ACCESS_LOG", OPT_ACCESS_LOG, "on|off", "one line per request on stdout (default on)" },
 	{ "max-body-bytes", "CFMOCK_MAX_BODY_BYTES", OPT_MAX_BODY, "N", "largest request body; larger is 413 (default 1048576)" },
 	{ "conn-timeout", "CFMOCK_CONN_TIMEOUT", OPT_CONN_TIMEOUT, "SECS", "close a connection idle this long (default 30)" },
+	{ "request-timeout", "CFMOCK_REQUEST_TIMEOUT", OPT_REQUEST_TIMEOUT, "SECS", "close a connection whose request (headers and body) takes longer to arrive (default 30)" },
 	{ "max-connections", "CFMOCK_MAX_CONNECTIONS", OPT_MAX_CONNS, "N", "connections served at once (default 512)" },
 	{ "admin-token", "CFMOCK_ADMIN_TOKEN", OPT_ADMIN_TOKEN, "TOKEN", "the control API (/_cfmock) needs 'Authorization: Bearer TOKEN' (default: open)" },
 	{ "journal-size", "CFMOCK_JOURNAL_SIZE", OPT_JOURNAL_SIZE, "N", "requests kept for GET /_cfmock/requests; 0 keeps none (default 1000)" },
@@ -151,6 +152,11 @@ static int set(struct config *c, int id, const char *name, const char *v, char *
 			goto bad;
 		c->conn_timeout = (unsigned)n;
 		return 0;
+	case OPT_REQUEST_TIMEOUT:
+		if (parse_int64(v, 1, 86400, &n) < 0)
+			goto bad;
+		c->request_timeout = (unsigned)n;
+		return 0;
 	case OPT_MAX_CONNS:
 		if (parse_int64(v, 1, 65536, &n) < 0)
 			goto bad;
@@ -178,6 +184,7 @@ int config_parse(struct config *c, int argc, char **argv, char **err)
 	c->max_snapshots = 32;
 	c->max_body = 1024 * 1024;
 	c->conn_timeout = 30;
+	c->request_timeout = 30;
 	c->max_conns = 512;
 	*err = NULL;
 

@@ -24,6 +24,7 @@ struct config {
 	int access_log;          /* --access-log on|off, default on */
 	size_t max_body;         /* --max-body-bytes, default 1 MiB */
 	unsigned conn_timeout;   /* --conn-timeout seconds, default 30 */
+	unsigned request_timeout; /* --request-timeout: a request must arrive in this, default 30 */
 	unsigned max_conns;      /* --max-connections, default 512 */
 };
 

@@ -668,8 +668,8 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	    get_string(l, o, "name", 1, &n.name) < 0 ||
 	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
 		return -1;
-	if (!*n.name)
-		return fail(l, "'name' must not be empty");
+	if (!*n.name || utf8_chars(n.name) > 10000)
+		return fail(l, "'name' must be 1 to 10000 characters");
 	if (store_users_find_email(l->st, p->owner, &user) != STORE_OK)
 		return fail(l, "owner '%s' is not one of the fixture's users", p->owner);
 	if (get_profile(l, o, &prof, &n.profile) < 0)

@@ -33,6 +33,17 @@
 #include "router.h"
 #include "util.h"
 
+/* Every open connection, so that the timer thread can cut one whose
+ * request takes longer than --request-timeout to arrive (a client sending
+ * a byte a second is never idle, so the idle timeout alone would let it
+ * hold its slot forever). */
+struct tracked {
+	int fd;
+	int64_t deadline_us; /* 0: none (a request is being answered) */
+	int cut;
+	struct tracked *prev, *next;
+};
+
 /* A connection held back by a latency fault, until @due_us. */
 struct delayed {
 	struct MHD_Connection *conn;
@@ -54,9 +65,19 @@ struct server {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct delayed *delayed; /* soonest first */
+	struct tracked *tracked; /* every open connection */
 	int stopping;
 	int timer_started;
 };
+
+#define SWEEP_US 250000 /* how often deadlines are looked at */
+/* Per connection: the request line and headers must fit, with room to
+ * spare above the limits answered in the envelope (URI_MAX, HEADERS_MAX);
+ * past it, libmicrohttpd answers 414/431 itself. */
+#define CONN_MEMORY_LIMIT (256 * 1024)
+#define URI_MAX (16 * 1024)
+#define HEADERS_MAX (32 * 1024)
+#define QUERY_PARAMS_MAX 256
 
 static int64_t mono_us(void)
 {
@@ -73,6 +94,21 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* Cuts the connections past their deadline: shutdown() makes the server
+ * thread see the end of the stream and close it as it would any other.
+ * Called with the lock held. */
+static void sweep(struct server *s, int64_t now)
+{
+	struct tracked *t;
+
+	for (t = s->tracked; t; t = t->next) {
+		if (t->deadline_us && now > t->deadline_us && !t->cut) {
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = 1;
+		}
+	}
+}
+
 static void *timer_main(void *arg)
 {
 	struct server *s = arg;
@@ -87,10 +123,13 @@ static void *timer_main(void *arg)
 			MHD_resume_connection(d->conn);
 			free(d);
 		}
+		sweep(s, now);
 		if (s->stopping)
 			break;
-		if (s->delayed) {
-			int64_t due = s->delayed->due_us - now;
+		{
+			int64_t due = s->delayed ? s->delayed->due_us - now : SWEEP_US;
+			if (due > SWEEP_US)
+				due = SWEEP_US;
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += due / 1000000;
@@ -100,12 +139,60 @@ static void *timer_main(void *arg)
 				ts.tv_nsec -= 1000000000;
 			}
 			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
-		} else {
-			pthread_cond_wait(&s->wake, &s->lock);
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
+}
+
+static struct tracked *tracker_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Sets @c's deadline (0: none), under the lock. */
+static void set_deadline(struct server *s, struct MHD_Connection *c, int64_t deadline_us)
+{
+	struct tracked *t = tracker_of(c);
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->lock);
+	t->deadline_us = deadline_us;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	struct tracked *t;
+
+	pthread_mutex_lock(&s->lock);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = xcalloc(1, sizeof(*t));
+		t->fd = ci ? ci->connect_fd : -1;
+		t->deadline_us = mono_us() + (int64_t)s->app->cfg->request_timeout * 1000000;
+		t->next = s->tracked;
+		if (t->next)
+			t->next->prev = t;
+		s->tracked = t;
+		*socket_context = t;
+	} else if ((t = *socket_context)) {
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			s->tracked = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		free(t);
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* Holds @c back for @ms, without holding the server thread. */
@@ -117,6 +204,12 @@ static void delay(struct server *s, struct MHD_Connection *c, int ms)
 	d->due_us = mono_us() + (int64_t)ms * 1000;
 	MHD_suspend_connection(c);
 	pthread_mutex_lock(&s->lock);
+	{
+		/* the wait is cfmock's, not the client's */
+		struct tracked *t = tracker_of(c);
+		if (t && t->deadline_us)
+			t->deadline_us += (int64_t)ms * 1000;
+	}
 	for (p = &s->delayed; *p && (*p)->due_us <= d->due_us; p = &(*p)->next)
 		;
 	d->next = *p;
@@ -143,13 +236,16 @@ static int journaled(const struct req *r)
 	return strncmp(r->path, "/_cfmock", 8) != 0;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
+static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, struct req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
 	if (!r->replied)
 		BUG("no reply for %s %s", r->method, r->path);
+	/* the request has arrived: sending the answer is up to the idle
+	 * timeout */
+	set_deadline(s, c, 0);
 	if (r->reply_body && journaled(r))
 		r->journal_reply = xstrndup(r->reply_body, r->reply_len);
 	if (r->reply_body) {
@@ -186,6 +282,47 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+struct sizes {
+	size_t bytes;
+	size_t count;
+};
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct sizes *z = cls;
+
+	(void)kind;
+	z->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	z->count++;
+	return MHD_YES;
+}
+
+/* Replies (and returns 1) when the URI, the headers or the number of query
+ * parameters pass cfmock's limits: answered in the envelope, before a
+ * handler sees them. */
+static int refuse_oversized(struct MHD_Connection *c, struct req *r)
+{
+	struct sizes q = { 0, 0 }, h = { 0, 0 };
+
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_size, &q);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_size, &h);
+	if (strlen(r->path) + q.bytes > URI_MAX) {
+		reply_error(r, ERR_URI_TOO_LONG, URI_MAX);
+		return 1;
+	}
+	if (h.bytes > HEADERS_MAX) {
+		reply_error(r, ERR_HEADERS_TOO_LARGE, HEADERS_MAX);
+		return 1;
+	}
+	if (q.count > QUERY_PARAMS_MAX) {
+		reply_error_param(r, ERR_PARAM_INVALID, "*", "*",
+				  "at most 256 query parameters are taken");
+		return 1;
+	}
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **req_cls)
@@ -210,8 +347,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (len && parse_int64(len, 0, INT64_MAX, &n) == 0 && (uint64_t)n > limit) {
 			reply_error(r, ERR_BODY_TOO_LARGE, limit);
-			return send_reply(c, r);
+			return send_reply(s, c, r);
 		}
+		if (refuse_oversized(c, r))
+			return send_reply(s, c, r);
 		return MHD_YES;
 	}
 	if (r->replied) { /* refused early: drop the upload */
@@ -231,7 +370,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* CORS preflight: answered before credentials or routing */
 		if (strcmp(method, "OPTIONS") == 0) {
 			reply_no_content(r);
-			return send_reply(c, r);
+			return send_reply(s, c, r);
 		}
 		if (faults_match(s->app->faults, r, &fa)) {
 			switch (fa.kind) {
@@ -247,7 +386,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				reply_injected(r, fa.status, fa.code, fa.message);
 				if (fa.kind == FAULT_RATE_LIMIT)
 					r->retry_after = fa.retry_after;
-				return send_reply(c, r);
+				return send_reply(s, c, r);
 			}
 		}
 	}
@@ -255,7 +394,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		reply_error(r, ERR_BODY_TOO_LARGE, limit);
 	else
 		router_dispatch(r);
-	return send_reply(c, r);
+	return send_reply(s, c, r);
 }
 
 static void log_access(const struct req *r, struct MHD_Connection *c, int json)
@@ -328,6 +467,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	struct req *r = *req_cls;
 
 	(void)toe;
+	/* a next request on this keep-alive connection may idle, then must
+	 * arrive within the request timeout */
+	set_deadline(s, c, mono_us() + ((int64_t)s->app->cfg->conn_timeout +
+					(int64_t)s->app->cfg->request_timeout) * 1000000);
 	if (!r)
 		return;
 	if (s->app->cfg->access_log)
@@ -428,6 +571,8 @@ struct server *server_start(struct app *app, char **err)
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
 		MHD_OPTION_END);
