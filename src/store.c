@@ -20,8 +20,20 @@ struct snapshot {
 	struct snapshot *next;
 };
 
+#define STMT_CACHE 64
+
+struct cached {
+	char *sql;
+	uint64_t hash;
+	sqlite3_stmt *stmt;
+	int in_use;
+	uint64_t last_used;
+};
+
 struct store {
 	sqlite3 *db;
+	struct cached cache[STMT_CACHE];
+	uint64_t tick;
 	int depth; /* transactions open */
 	int schema_version;
 	unsigned char secret[16];
@@ -38,10 +50,13 @@ struct store {
  *
  * Accounts (alias "a"): @u sees those inside an organization it sees and
  * those where it is an accepted member (an account's creator is one). The
- * fragment takes the user's seq twice. */
+ * fragment takes the user's seq twice; it is written with correlated
+ * EXISTS so each test is one index probe, whatever the store's size (an IN
+ * (SELECT ...) would build the user's whole set on every query). */
 #define ACCT_VISIBLE                                                                      \
-	"(a.org_seq IN (SELECT org_seq FROM org_access WHERE user_seq = ?) OR a.seq IN "     \
-	"(SELECT account_seq FROM account_members WHERE user_seq = ? AND status = 'accepted'))"
+	"(EXISTS (SELECT 1 FROM org_access x WHERE x.user_seq = ? AND x.org_seq = a.org_seq) " \
+	"OR EXISTS (SELECT 1 FROM account_members y WHERE y.account_seq = a.seq "              \
+	"AND y.user_seq = ? AND y.status = 'accepted'))"
 
 /* Logs SQLite's message with where it happened; evaluates to STORE_ERROR. */
 #define SQLERR(st) sql_error((st), __FILE__, __LINE__)
@@ -52,14 +67,82 @@ static enum store_rc sql_error(struct store *st, const char *file, int line)
 	return STORE_ERROR;
 }
 
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A statement for @sql: from the cache when one for the same text is free
+ * (parsing and planning cost more than most of cfmock's queries), else a
+ * new one, cached when there is room. Give it back with done(). */
 static sqlite3_stmt *prep(struct store *st, const char *sql)
 {
+	uint64_t h = sql_hash(sql);
+	struct cached *c, *slot = NULL;
 	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+	size_t i;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		c = &st->cache[i];
+		if (c->stmt && !c->in_use && c->hash == h && strcmp(c->sql, sql) == 0) {
+			c->in_use = 1;
+			c->last_used = ++st->tick;
+			return c->stmt;
+		}
+		/* the slot to fill: an empty one, else the least used idle one */
+		if (!c->in_use && (!slot || (slot->stmt && (!c->stmt || c->last_used < slot->last_used))))
+			slot = c;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+			       NULL) != SQLITE_OK) {
 		error("cannot prepare '%.60s...': %s", sql, sqlite3_errmsg(st->db));
 		return NULL;
 	}
+	if (slot) {
+		if (slot->stmt) {
+			sqlite3_finalize(slot->stmt);
+			free(slot->sql);
+		}
+		slot->sql = xstrdup(sql);
+		slot->hash = h;
+		slot->stmt = stmt;
+		slot->in_use = 1;
+		slot->last_used = ++st->tick;
+	}
 	return stmt;
+}
+
+/* Gives back a statement from prep(): reset for its next use if cached,
+ * finalized if not. NULL is a no-op. */
+static void done(struct store *st, sqlite3_stmt *stmt)
+{
+	size_t i;
+
+	if (!stmt)
+		return;
+	for (i = 0; i < STMT_CACHE; i++) {
+		if (st->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			st->cache[i].in_use = 0;
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+static void cache_clear(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+		memset(&st->cache[i], 0, sizeof(st->cache[i]));
+	}
 }
 
 static void bind_text(sqlite3_stmt *stmt, int i, const char *s)
@@ -141,7 +224,7 @@ static enum store_rc step_write(struct store *st, sqlite3_stmt *stmt, int i, int
 	sqlite3_bind_int64(stmt, i, seq);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -163,7 +246,7 @@ static enum store_rc row_by_seq(struct store *st, const char *sql, int64_t seq,
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -202,7 +285,7 @@ static int int_query(struct store *st, const char *sql, int64_t *out)
 		*out = sqlite3_column_int64(stmt, 0);
 		rc = 0;
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -224,7 +307,7 @@ static int load_secret(struct store *st)
 		}
 		rc = i == 16 ? 0 : -1;
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	if (rc == 0)
 		return 0;
 
@@ -238,7 +321,7 @@ static int load_secret(struct store *st)
 			return -1;
 		bind_text(stmt, 1, hexbuf);
 		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
-		sqlite3_finalize(stmt);
+		done(st, stmt);
 	}
 	return rc;
 }
@@ -343,6 +426,7 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	store_snapshot_drop_all(st);
+	cache_clear(st);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -394,7 +478,7 @@ static enum store_rc fresh_id(struct store *st, const char *exists_sql, char *ou
 			break;
 		}
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -421,7 +505,7 @@ static enum store_rc user_insert(struct store *st, const struct user_new *n, str
 		return STORE_ERROR;
 	if (!id) {
 		if (fresh_id(st, USER_ID_TAKEN, idbuf) != STORE_OK) {
-			sqlite3_finalize(stmt);
+			done(st, stmt);
 			return STORE_ERROR;
 		}
 		id = idbuf;
@@ -449,7 +533,7 @@ static enum store_rc user_insert(struct store *st, const struct user_new *n, str
 		memcpy(out->id, id, ID_LEN + 1);
 		out->tenant_admin = n->tenant_admin;
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	free(synth);
 	return rc;
 }
@@ -484,7 +568,7 @@ static enum store_rc cred_insert(struct store *st, enum cred_kind kind, const ch
 		rc = SQLERR(st);
 	else if (out_token_id && kind == CRED_TOKEN)
 		snprintf(out_token_id, ID_LEN + 1, "%s", token_id);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -544,7 +628,7 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -778,7 +862,7 @@ static enum store_rc org_visible(struct store *st, const struct user *u, const c
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -813,7 +897,7 @@ static enum store_rc org_parent(struct store *st, const struct user *u, const ch
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -874,7 +958,7 @@ static enum store_rc org_insert(struct store *st, const struct user *u, const st
 		goto out;
 	}
 	seq = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 
 	/* Whoever sees the parent sees the child; the creator sees it too. */
 	stmt = prep(st, "INSERT OR IGNORE INTO org_access(user_seq, org_seq) "
@@ -894,7 +978,7 @@ static enum store_rc org_insert(struct store *st, const struct user *u, const st
 	*out_seq = seq;
 	rc = STORE_OK;
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	free(parent_tags);
 	free(tags);
 	return rc;
@@ -948,7 +1032,7 @@ enum store_rc store_orgs_rename(struct store *st, const struct user *u, const ch
 			sqlite3_bind_int64(stmt, 2, seq);
 			if (sqlite3_step(stmt) != SQLITE_DONE)
 				rc = SQLERR(st);
-			sqlite3_finalize(stmt);
+			done(st, stmt);
 		}
 	}
 	if (rc == STORE_OK)
@@ -974,7 +1058,7 @@ static enum store_rc count_of(struct store *st, const char *sql, int64_t seq, in
 		*out = sqlite3_column_int64(stmt, 0);
 	else
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -1028,7 +1112,7 @@ enum store_rc store_orgs_delete(struct store *st, const struct user *u, const ch
 			sqlite3_bind_int64(stmt, 1, seq);
 			if (sqlite3_step(stmt) != SQLITE_DONE)
 				rc = SQLERR(st);
-			sqlite3_finalize(stmt);
+			done(st, stmt);
 		}
 	}
 	return finish(st, rc);
@@ -1051,7 +1135,7 @@ static enum store_rc profile_read(struct store *st, const char *table, int64_t s
 		*out = profile_from_row(stmt, 0);
 	else
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -1232,6 +1316,13 @@ static void org_filter_sql(const struct user *u, const struct org_filter *f, str
 	}
 }
 
+static int org_filter_empty(const struct org_filter *f)
+{
+	return !f->ids && !f->name && !f->name_starts && !f->name_ends && !f->name_contains &&
+	       !f->parent_id && !f->parent_null && !f->containing_account &&
+	       !f->containing_org && !f->containing_user;
+}
+
 enum store_rc store_orgs_list(struct store *st, const struct user *u, const struct org_filter *f,
 			      int64_t after, int limit, cJSON **out, int64_t *out_last,
 			      int *out_more, int64_t *out_total)
@@ -1247,11 +1338,18 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 	*out_more = 0;
 	*out_last = after;
 
-	/* the total, with the filters but not the cursor */
-	strbuf_adds(&sql, "SELECT count(*) FROM org_access a JOIN organizations o "
-			  "ON o.seq = a.org_seq WHERE a.user_seq = ?");
-	bind_add_int(b, u->seq);
-	org_filter_sql(u, f, &sql, b);
+	/* the total, with the filters but not the cursor; with none, the
+	 * count the triggers keep (schema 004), so a page costs the same
+	 * whatever the user sees */
+	if (org_filter_empty(f)) {
+		strbuf_adds(&sql, "SELECT coalesce((SELECT n FROM org_counts WHERE user_seq = ?), 0)");
+		bind_add_int(b, u->seq);
+	} else {
+		strbuf_adds(&sql, "SELECT count(*) FROM org_access a JOIN organizations o "
+				  "ON o.seq = a.org_seq WHERE a.user_seq = ?");
+		bind_add_int(b, u->seq);
+		org_filter_sql(u, f, &sql, b);
+	}
 	stmt = prep(st, sql.buf);
 	if (!stmt) {
 		rc = STORE_ERROR;
@@ -1263,7 +1361,7 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 		goto out;
 	}
 	*out_total = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	stmt = NULL;
 
 	/* the page: one more than asked, to know whether more follow */
@@ -1299,7 +1397,7 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 	*out = items;
 	items = NULL;
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	cJSON_Delete(items);
 	binds_release(b);
 	free(b);
@@ -1396,7 +1494,7 @@ static enum store_rc acct_visible(struct store *st, const struct user *u, const 
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -1470,7 +1568,7 @@ enum store_rc store_accounts_create(struct store *st, const struct user *u,
 			rc = account_by_seq(st, seq, out);
 	}
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	free(tags);
 	free(key);
 	return finish_out(st, rc, out);
@@ -1585,7 +1683,7 @@ static enum store_rc org_chain(struct store *st, const struct user *u, int64_t o
 		cJSON_Delete(items);
 		items = NULL;
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	*out = items;
 	return rc;
 }
@@ -1654,7 +1752,7 @@ static enum store_rc count_query(struct store *st, const char *sql, const struct
 		*out = sqlite3_column_int64(stmt, 0);
 	else
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -1696,7 +1794,7 @@ enum store_rc store_accounts_list(struct store *st, const struct user *u, const 
 	binds_apply(b, stmt);
 	rc = collect(st, stmt, account_from_row, -1, out, NULL, NULL, NULL);
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -1740,18 +1838,18 @@ static enum store_rc move_one(struct store *st, const struct user *u, const char
 		step = sqlite3_step(stmt);
 		if (step != SQLITE_ROW) {
 			rc = SQLERR(st);
-			sqlite3_finalize(stmt);
+			done(st, stmt);
 			return rc;
 		}
 		snprintf(out->source_id, sizeof(out->source_id), "%s", col_text(stmt, 0));
 		/* CF-API: an account moves "between organizations in the same
 		 * hierarchy" (a stand-alone one may go anywhere) */
 		if (!same_root(col_text(stmt, 1), dest_tags)) {
-			sqlite3_finalize(stmt);
+			done(st, stmt);
 			out->status = MOVE_OTHER_HIERARCHY;
 			return STORE_OK;
 		}
-		sqlite3_finalize(stmt);
+		done(st, stmt);
 	}
 	stmt = prep(st, "UPDATE accounts SET org_seq = ? WHERE seq = ?");
 	if (stmt)
@@ -1859,7 +1957,7 @@ enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const 
 		*out_last_key = NULL;
 	}
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -1973,7 +2071,7 @@ static enum store_rc member_lookup(struct store *st, const char *table, const ch
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -2034,7 +2132,7 @@ enum store_rc store_org_members_add(struct store *st, const struct user *u, cons
 		bind_text(stmt, 4, m[i].status);
 		bind_text(stmt, 5, m[i].create_time ? m[i].create_time : now);
 		step = sqlite3_step(stmt);
-		sqlite3_finalize(stmt);
+		done(st, stmt);
 		if (step == SQLITE_CONSTRAINT_UNIQUE || step == SQLITE_CONSTRAINT_PRIMARYKEY) {
 			*out_bad = i;
 			rc = STORE_CONFLICT;
@@ -2148,7 +2246,7 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 	binds_apply(b, stmt);
 	rc = collect(st, stmt, org_member_from_row, limit, out, out_last, NULL, out_more);
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -2238,7 +2336,7 @@ static enum store_rc account_member_insert(struct store *st, const char *id,
 		rc = SQLERR(st);
 	else if (out_seq)
 		*out_seq = sqlite3_last_insert_rowid(st->db);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -2302,7 +2400,7 @@ enum store_rc store_account_members_add(struct store *st, const struct user *u,
 				seq = sqlite3_column_int64(up, 0);
 			else if (step != SQLITE_DONE)
 				rc = step == SQLITE_CONSTRAINT_UNIQUE ? STORE_CONFLICT : SQLERR(st);
-			sqlite3_finalize(up);
+			done(st, up);
 		}
 	}
 	if (rc == STORE_OK && !seq)
@@ -2442,7 +2540,7 @@ enum store_rc store_account_members_list(struct store *st, const struct user *u,
 	binds_apply(b, stmt);
 	rc = collect(st, stmt, account_member_from_row, -1, out, NULL, NULL, NULL);
 out:
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -2475,7 +2573,7 @@ enum store_rc store_reset(struct store *st)
 {
 	static const char *const tables[] = {
 		"account_members", "org_members", "accounts", "org_access", "organizations",
-		"credentials", "users",
+		"credentials", "users", "org_counts",
 	};
 	enum store_rc rc = STORE_OK;
 	size_t i;
@@ -2517,8 +2615,8 @@ static enum store_rc export_users(struct store *st, cJSON *users)
 	int step;
 
 	if (!stmt || !creds) {
-		sqlite3_finalize(stmt);
-		sqlite3_finalize(creds);
+		done(st, stmt);
+		done(st, creds);
 		return STORE_ERROR;
 	}
 	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -2562,8 +2660,8 @@ static enum store_rc export_users(struct store *st, cJSON *users)
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
-	sqlite3_finalize(creds);
+	done(st, stmt);
+	done(st, creds);
 	return rc;
 }
 
@@ -2612,7 +2710,7 @@ static enum store_rc export_account_members(struct store *st, int64_t account_se
 		owner_in |= sqlite3_column_int64(stmt, 6) == owner_seq;
 		cJSON_AddItemToArray(list, m);
 	}
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	if (step != SQLITE_DONE) {
 		cJSON_Delete(list);
 		return SQLERR(st);
@@ -2660,7 +2758,7 @@ static enum store_rc export_accounts(struct store *st, int64_t org_seq, cJSON *l
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
+	done(st, stmt);
 	return rc;
 }
 
@@ -2680,8 +2778,8 @@ static enum store_rc export_orgs(struct store *st, int64_t parent_seq, cJSON *li
 	int step = SQLITE_DONE;
 
 	if (!stmt || !members) {
-		sqlite3_finalize(stmt);
-		sqlite3_finalize(members);
+		done(st, stmt);
+		done(st, members);
 		return STORE_ERROR;
 	}
 	if (parent_seq)
@@ -2728,8 +2826,8 @@ static enum store_rc export_orgs(struct store *st, int64_t parent_seq, cJSON *li
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE)
 		rc = SQLERR(st);
-	sqlite3_finalize(stmt);
-	sqlite3_finalize(members);
+	done(st, stmt);
+	done(st, members);
 	return rc;
 }
 
