@@ -78,13 +78,169 @@ static int is_json_type(const char *ct)
 	return len > 5 && strncasecmp(ct + len - 5, "+json", 5) == 0;
 }
 
+/* RFC 8259, strictly, where cJSON is lenient: whitespace is only space,
+ * tab, CR and LF; strings hold no raw control characters and only the
+ * listed escapes (\u with four hex digits); numbers have no leading zeros,
+ * no bare '.', no '+'. Nesting deeper than JSON_DEPTH_MAX is refused too,
+ * before cJSON's recursion sees it. */
+#define JSON_DEPTH_MAX 512
+
+struct scan {
+	const char *p, *end;
+};
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
+		s->p++;
+}
+
+static int lit(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+		return -1;
+	s->p += n;
+	return 0;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int number(struct scan *s)
+{
+	if (s->p < s->end && *s->p == '-')
+		s->p++;
+	if (s->p >= s->end || !is_digit(*s->p))
+		return -1;
+	if (*s->p == '0')
+		s->p++;
+	else
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (s->p >= s->end || !is_digit(*s->p))
+			return -1;
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (s->p >= s->end || !is_digit(*s->p))
+			return -1;
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
+	}
+	return 0;
+}
+
+static int string(struct scan *s)
+{
+	s->p++; /* the opening quote */
+	while (s->p < s->end) {
+		unsigned char c = (unsigned char)*s->p++;
+		if (c == '"')
+			return 0;
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (s->p >= s->end)
+				return -1;
+			c = (unsigned char)*s->p++;
+			if (c == 'u') {
+				int i;
+				for (i = 0; i < 4; i++, s->p++)
+					if (s->p >= s->end || !strchr("0123456789abcdefABCDEF", *s->p) || !*s->p)
+						return -1;
+			} else if (!strchr("\"\\/bfnrt", c) || !c) {
+				return -1;
+			}
+		}
+	}
+	return -1;
+}
+
+static int value(struct scan *s, int depth)
+{
+	ws(s);
+	if (s->p >= s->end)
+		return -1;
+	switch (*s->p) {
+	case '{':
+	case '[': {
+		char close = *s->p == '{' ? '}' : ']';
+		int object = close == '}';
+
+		if (depth >= JSON_DEPTH_MAX)
+			return -1;
+		s->p++;
+		ws(s);
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			return 0;
+		}
+		for (;;) {
+			if (object) {
+				ws(s);
+				if (s->p >= s->end || *s->p != '"' || string(s) < 0)
+					return -1;
+				ws(s);
+				if (s->p >= s->end || *s->p != ':')
+					return -1;
+				s->p++;
+			}
+			if (value(s, depth + 1) < 0)
+				return -1;
+			ws(s);
+			if (s->p >= s->end)
+				return -1;
+			if (*s->p == close) {
+				s->p++;
+				return 0;
+			}
+			if (*s->p != ',')
+				return -1;
+			s->p++;
+		}
+	}
+	case '"':
+		return string(s);
+	case 't':
+		return lit(s, "true");
+	case 'f':
+		return lit(s, "false");
+	case 'n':
+		return lit(s, "null");
+	default:
+		return number(s);
+	}
+}
+
+/* 1 if the @len bytes at @text are one JSON value and nothing else. */
+static int json_strict(const char *text, size_t len)
+{
+	struct scan s = { text, text + len };
+
+	if (value(&s, 0) < 0)
+		return 0;
+	ws(&s);
+	return s.p == s.end;
+}
+
 int json_body_or_reply(struct req *r, int optional)
 {
 	const char *end = NULL;
 	const char *dup;
 	size_t i;
 
-	for (i = 0; i < r->body_len && strchr(" \t\r\n", r->body[i]); i++)
+	/* (strchr would take a NUL byte for whitespace: it finds the
+	 * terminator) */
+	for (i = 0; i < r->body_len && r->body[i] && strchr(" \t\r\n", r->body[i]); i++)
 		;
 	if (i == r->body_len) {
 		if (optional)
@@ -99,7 +255,7 @@ int json_body_or_reply(struct req *r, int optional)
 		return -1;
 	}
 	if (memchr(r->body, '\0', r->body_len) || !utf8_valid(r->body, r->body_len) ||
-	    has_nul_escape(r->body, r->body_len)) {
+	    has_nul_escape(r->body, r->body_len) || !json_strict(r->body, r->body_len)) {
 		reply_error(r, ERR_MALFORMED_JSON);
 		return -1;
 	}

@@ -188,8 +188,19 @@ static void add_error(cJSON *errors, enum err e, ...)
 void reply_no_route(struct req *r)
 {
 	cJSON *errors = cJSON_CreateArray();
+	char *shown = NULL;
 
-	add_error(errors, ERR_NO_ROUTE_ID, r->path);
+	/* the path goes into the message: bytes that are not UTF-8 would make
+	 * the answer invalid JSON, so they show as '?' */
+	if (!utf8_valid(r->path, strlen(r->path))) {
+		char *p;
+		shown = xstrdup(r->path);
+		for (p = shown; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+	}
+	add_error(errors, ERR_NO_ROUTE_ID, shown ? shown : r->path);
+	free(shown);
 	add_error(errors, ERR_NO_ROUTE);
 	send_errors(r, err_info(ERR_NO_ROUTE_ID)->status, GW, errors);
 }

@@ -24,6 +24,7 @@ void req_free(struct req *r)
 	free(r->reply_body);
 	free(r->allow);
 	free(r->journal_reply);
+	free(r->raw_uri);
 	free(r);
 }
 

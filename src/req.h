@@ -40,6 +40,7 @@ struct req {
 	/* the request */
 	const char *method;
 	const char *path;      /* the whole decoded path, "/client/v4/..." */
+	char *raw_uri;         /* the request line's URI as sent (owned), or NULL */
 	struct kv *query;      /* in the order given; keys may repeat */
 	size_t nquery;
 	size_t query_cap;
@@ -52,6 +53,7 @@ struct req {
 	size_t body_len;
 	size_t body_cap;
 	int body_too_large;
+	const char *query_bad;  /* why the query cannot be taken (static), or NULL */
 
 	/* set by the router and the central checks */
 	const struct route *route;

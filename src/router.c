@@ -127,6 +127,10 @@ void router_dispatch(struct req *r)
 	}
 	strbuf_release(&allow);
 	r->route = found;
+	if (r->query_bad) {
+		reply_error_param(r, ERR_PARAM_INVALID, "*", "*", r->query_bad);
+		return;
+	}
 	if ((found->flags & ROUTE_ADMIN) && !admin_ok(r)) {
 		reply_error(r, ERR_ADMIN_TOKEN);
 		return;

@@ -74,7 +74,7 @@ struct server {
 /* Per connection: the request line and headers must fit, with room to
  * spare above the limits answered in the envelope (URI_MAX, HEADERS_MAX);
  * past it, libmicrohttpd answers 414/431 itself. */
-#define CONN_MEMORY_LIMIT (256 * 1024)
+#define CONN_MEMORY_LIMIT (1024 * 1024)
 #define URI_MAX (16 * 1024)
 #define HEADERS_MAX (32 * 1024)
 #define QUERY_PARAMS_MAX 256
@@ -298,12 +298,36 @@ static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
+/* Counts query arguments that hold a NUL byte (a decoded %00, which C
+ * strings would cut short, widening a filter) or are not UTF-8. */
+static enum MHD_Result bad_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+			       size_t key_size, const char *value, size_t value_size)
+{
+	int *bad = cls;
+
+	(void)kind;
+	if (strlen(key) != key_size || !utf8_valid(key, key_size) ||
+	    (value && (strlen(value) != value_size || !utf8_valid(value, value_size))))
+		(*bad)++;
+	return MHD_YES;
+}
+
+/* The request line's path as the client sent it, before decoding. */
+static const char *raw_path(const struct req *r)
+{
+	return r->raw_uri ? r->raw_uri : r->path;
+}
+
 /* Replies (and returns 1) when the URI, the headers or the number of query
- * parameters pass cfmock's limits: answered in the envelope, before a
- * handler sees them. */
+ * parameters pass cfmock's limits, or the path or a query argument holds
+ * bytes no route or filter can mean (NUL, not UTF-8): answered in the
+ * envelope, before a handler sees them. */
 static int refuse_oversized(struct MHD_Connection *c, struct req *r)
 {
 	struct sizes q = { 0, 0 }, h = { 0, 0 };
+	const char *raw = raw_path(r);
+	size_t raw_len = strcspn(raw, "?");
+	int bad = 0;
 
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_size, &q);
 	MHD_get_connection_values(c, MHD_HEADER_KIND, add_size, &h);
@@ -315,12 +339,32 @@ static int refuse_oversized(struct MHD_Connection *c, struct req *r)
 		reply_error(r, ERR_HEADERS_TOO_LARGE, HEADERS_MAX);
 		return 1;
 	}
-	if (q.count > QUERY_PARAMS_MAX) {
-		reply_error_param(r, ERR_PARAM_INVALID, "*", "*",
-				  "at most 256 query parameters are taken");
+	/* answered by the router once the route (and so the envelope's
+	 * family) is known */
+	if (q.count > QUERY_PARAMS_MAX)
+		r->query_bad = "at most 256 query parameters are taken";
+	/* a path that decodes to a NUL, or to bytes that are not UTF-8,
+	 * routes nowhere */
+	if (memmem(raw, raw_len, "%00", 3) || !utf8_valid(r->path, strlen(r->path))) {
+		reply_no_route(r);
 		return 1;
 	}
+	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, bad_arg, &bad);
+	if (bad)
+		r->query_bad = "a query parameter holds a NUL byte or is not UTF-8";
 	return 0;
+}
+
+/* libmicrohttpd calls this with the request line's URI as sent, before
+ * it decodes it; what it returns becomes the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct server *s = cls;
+	struct req *r = req_new(s->app);
+
+	(void)c;
+	r->raw_uri = xstrdup(uri);
+	return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -332,11 +376,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	size_t limit = s->app->cfg->max_body;
 
 	(void)version;
-	if (!r) {
+	if (!r || !r->method) {
 		const char *len;
 		int64_t n;
 
-		r = req_new(s->app);
+		if (!r)
+			r = req_new(s->app);
 		r->method = method;
 		r->path = url;
 		r->start_us = mono_us();
@@ -473,6 +518,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 					(int64_t)s->app->cfg->request_timeout) * 1000000);
 	if (!r)
 		return;
+	if (!r->method) {
+		/* refused by libmicrohttpd before it reached cfmock (a bad
+		 * header, say): only the URI was seen */
+		req_free(r);
+		*req_cls = NULL;
+		return;
+	}
 	if (s->app->cfg->access_log)
 		log_access(r, c, s->app->cfg->log_json);
 	if (journaled(r))
@@ -572,6 +624,7 @@ struct server *server_start(struct app *app, char **err)
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
