@@ -40,6 +40,7 @@
 struct tracked {
 	int fd;
 	int64_t deadline_us; /* 0: none (a request is being answered) */
+	int receiving;       /* a request may be arriving (not yet whole) */
 	int cut;
 	struct tracked *prev, *next;
 };
@@ -102,7 +103,23 @@ static void sweep(struct server *s, int64_t now)
 	struct tracked *t;
 
 	for (t = s->tracked; t; t = t->next) {
-		if (t->deadline_us && now > t->deadline_us && !t->cut) {
+		char byte;
+		ssize_t n;
+
+		if (t->cut)
+			continue;
+		if (t->deadline_us && now > t->deadline_us) {
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = 1;
+			continue;
+		}
+		/* libmicrohttpd does not notice a client that goes away in the
+		 * middle of sending its body: peek (nothing is consumed) for
+		 * the end of the stream or a reset */
+		if (!t->receiving)
+			continue;
+		n = recv(t->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 			shutdown(t->fd, SHUT_RDWR);
 			t->cut = 1;
 		}
@@ -152,8 +169,10 @@ static struct tracked *tracker_of(struct MHD_Connection *c)
 	return ci ? ci->socket_context : NULL;
 }
 
-/* Sets @c's deadline (0: none), under the lock. */
-static void set_deadline(struct server *s, struct MHD_Connection *c, int64_t deadline_us)
+/* Sets @c's deadline (0: none) and whether a request may be arriving on
+ * it, under the lock. */
+static void set_deadline(struct server *s, struct MHD_Connection *c, int64_t deadline_us,
+			 int receiving)
 {
 	struct tracked *t = tracker_of(c);
 
@@ -161,6 +180,7 @@ static void set_deadline(struct server *s, struct MHD_Connection *c, int64_t dea
 		return;
 	pthread_mutex_lock(&s->lock);
 	t->deadline_us = deadline_us;
+	t->receiving = receiving;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -177,6 +197,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		t = xcalloc(1, sizeof(*t));
 		t->fd = ci ? ci->connect_fd : -1;
 		t->deadline_us = mono_us() + (int64_t)s->app->cfg->request_timeout * 1000000;
+		t->receiving = 1;
 		t->next = s->tracked;
 		if (t->next)
 			t->next->prev = t;
@@ -245,7 +266,7 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, st
 		BUG("no reply for %s %s", r->method, r->path);
 	/* the request has arrived: sending the answer is up to the idle
 	 * timeout */
-	set_deadline(s, c, 0);
+	set_deadline(s, c, 0, 0);
 	if (r->reply_body && journaled(r))
 		r->journal_reply = xstrndup(r->reply_body, r->reply_len);
 	if (r->reply_body) {
@@ -409,7 +430,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (!r->fault_done) {
 		struct fault_action fa;
+		struct tracked *t = tracker_of(c);
 
+		/* the whole request is here: no more end-of-stream watch (a
+		 * client may half-close once it has sent it) */
+		if (t) {
+			pthread_mutex_lock(&s->lock);
+			t->receiving = 0;
+			pthread_mutex_unlock(&s->lock);
+		}
 		read_request(c, r);
 		r->fault_done = 1;
 		/* CORS preflight: answered before credentials or routing */
@@ -515,7 +544,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	/* a next request on this keep-alive connection may idle, then must
 	 * arrive within the request timeout */
 	set_deadline(s, c, mono_us() + ((int64_t)s->app->cfg->conn_timeout +
-					(int64_t)s->app->cfg->request_timeout) * 1000000);
+					(int64_t)s->app->cfg->request_timeout) * 1000000, 1);
 	if (!r)
 		return;
 	if (!r->method) {
