@@ -409,7 +409,6 @@ struct store *store_open(const char *path, char **err)
 	if (exec(st, "PRAGMA foreign_keys = ON") < 0 ||
 	    (!memory && exec(st, "PRAGMA locking_mode = EXCLUSIVE") < 0) ||
 	    (!memory && exec(st, "PRAGMA journal_mode = WAL") < 0) ||
-	    (!memory && exec(st, "PRAGMA wal_autocheckpoint = 10000") < 0) ||
 	    exec(st, "PRAGMA synchronous = NORMAL") < 0) {
 		*err = xasprintf("cannot use database '%s': %s", path, sqlite3_errmsg(st->db));
 		goto fail;
