@@ -1320,6 +1320,66 @@ static void org_filter_sql(const struct user *u, const struct org_filter *f, str
 	}
 }
 
+/* The count of a query built in @sql with @b. */
+static enum store_rc count_query(struct store *st, const char *sql, const struct binds *b,
+				 int64_t *out)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	binds_apply(b, stmt);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		rc = SQLERR(st);
+	done(st, stmt);
+	return rc;
+}
+
+/* Runs the list query @sql with @b, adding each row made by @from_row to a
+ * new array *out (and the row's first column, its seq, to *out_last; its
+ * column @key_col, if >= 0, to *out_last_key); with @limit >= 0, stops
+ * after that many and sets *out_more if another follows. */
+static enum store_rc collect(struct store *st, const char *sql, const struct binds *b,
+			     cJSON *(*from_row)(sqlite3_stmt *), int limit, cJSON **out,
+			     int64_t *out_last, int key_col, char **out_last_key, int *out_more)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	cJSON *items;
+	int n = 0, step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	binds_apply(b, stmt);
+	items = cJSON_CreateArray();
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (limit >= 0 && n == limit) {
+			if (out_more)
+				*out_more = 1;
+			break;
+		}
+		cJSON_AddItemToArray(items, from_row(stmt));
+		if (out_last)
+			*out_last = sqlite3_column_int64(stmt, 0);
+		if (key_col >= 0) {
+			free(*out_last_key);
+			*out_last_key = xstrdup(col_text(stmt, key_col));
+		}
+		n++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		enum store_rc rc = SQLERR(st);
+		done(st, stmt);
+		cJSON_Delete(items);
+		return rc;
+	}
+	done(st, stmt);
+	*out = items;
+	return STORE_OK;
+}
+
 static int org_filter_empty(const struct org_filter *f)
 {
 	return !f->ids && !f->name && !f->name_starts && !f->name_ends && !f->name_contains &&
@@ -1333,10 +1393,7 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
-	sqlite3_stmt *stmt = NULL;
-	enum store_rc rc = STORE_OK;
-	cJSON *items = NULL;
-	int n = 0, step;
+	enum store_rc rc;
 
 	*out = NULL;
 	*out_more = 0;
@@ -1354,19 +1411,9 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 		bind_add_int(b, u->seq);
 		org_filter_sql(u, f, &sql, b);
 	}
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
+	rc = count_query(st, sql.buf, b, out_total);
+	if (rc != STORE_OK)
 		goto out;
-	}
-	binds_apply(b, stmt);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		rc = SQLERR(st);
-		goto out;
-	}
-	*out_total = sqlite3_column_int64(stmt, 0);
-	done(st, stmt);
-	stmt = NULL;
 
 	/* the page: one more than asked, to know whether more follow */
 	binds_release(b);
@@ -1378,31 +1425,8 @@ enum store_rc store_orgs_list(struct store *st, const struct user *u, const stru
 	org_filter_sql(u, f, &sql, b);
 	strbuf_adds(&sql, " ORDER BY a.org_seq LIMIT ?");
 	bind_add_int(b, (int64_t)limit + 1);
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	binds_apply(b, stmt);
-	items = cJSON_CreateArray();
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == limit) {
-			*out_more = 1;
-			break;
-		}
-		cJSON_AddItemToArray(items, org_from_row(stmt));
-		*out_last = sqlite3_column_int64(stmt, 0);
-		n++;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = SQLERR(st);
-		goto out;
-	}
-	*out = items;
-	items = NULL;
+	rc = collect(st, sql.buf, b, org_from_row, limit, out, out_last, -1, NULL, out_more);
 out:
-	done(st, stmt);
-	cJSON_Delete(items);
 	binds_release(b);
 	free(b);
 	strbuf_release(&sql);
@@ -1709,64 +1733,12 @@ enum store_rc store_accounts_organizations(struct store *st, const struct user *
 	return org_chain(st, u, pos.org_seq, out);
 }
 
-/* Steps @stmt, adding each row made by @from_row to a new array *out (and
- * its seq, as in ACCT_COLS, to *out_last); with @limit >= 0, stops after
- * that many and sets *out_more if another follows. */
-static enum store_rc collect(struct store *st, sqlite3_stmt *stmt, cJSON *(*from_row)(sqlite3_stmt *),
-			     int limit, cJSON **out, int64_t *out_last, char **out_last_key,
-			     int *out_more)
-{
-	cJSON *items = cJSON_CreateArray();
-	int n = 0, step;
-
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (limit >= 0 && n == limit) {
-			if (out_more)
-				*out_more = 1;
-			break;
-		}
-		cJSON_AddItemToArray(items, from_row(stmt));
-		if (out_last)
-			*out_last = sqlite3_column_int64(stmt, 0);
-		if (out_last_key) {
-			free(*out_last_key);
-			*out_last_key = xstrdup(col_text(stmt, ACCT_COL_NAME_KEY));
-		}
-		n++;
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		cJSON_Delete(items);
-		return SQLERR(st);
-	}
-	*out = items;
-	return STORE_OK;
-}
-
-/* The count of a query built in @sql with @b. */
-static enum store_rc count_query(struct store *st, const char *sql, const struct binds *b,
-				 int64_t *out)
-{
-	sqlite3_stmt *stmt = prep(st, sql);
-	enum store_rc rc = STORE_OK;
-
-	if (!stmt)
-		return STORE_ERROR;
-	binds_apply(b, stmt);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		rc = SQLERR(st);
-	done(st, stmt);
-	return rc;
-}
-
 enum store_rc store_accounts_list(struct store *st, const struct user *u, const char *name,
 				  int desc, int64_t offset, int limit, cJSON **out,
 				  int64_t *out_total)
 {
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
-	sqlite3_stmt *stmt = NULL;
 	enum store_rc rc;
 
 	*out = NULL;
@@ -1790,15 +1762,8 @@ enum store_rc store_accounts_list(struct store *st, const struct user *u, const 
 			  "LIMIT ? OFFSET ?", where.buf, desc ? "DESC" : "ASC");
 	bind_add_int(b, limit);
 	bind_add_int(b, offset);
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	binds_apply(b, stmt);
-	rc = collect(st, stmt, account_from_row, -1, out, NULL, NULL, NULL);
+	rc = collect(st, sql.buf, b, account_from_row, -1, out, NULL, -1, NULL, NULL);
 out:
-	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -1906,7 +1871,6 @@ enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const 
 {
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
-	sqlite3_stmt *stmt = NULL;
 	const char *dir = f->desc ? "DESC" : "ASC", *cmp = f->desc ? "<" : ">";
 	int64_t org_seq;
 	enum store_rc rc;
@@ -1948,20 +1912,13 @@ enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const 
 	else
 		strbuf_addf(&sql, " ORDER BY a.seq %s LIMIT ?", dir);
 	bind_add_int(b, (int64_t)limit + 1);
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	binds_apply(b, stmt);
-	rc = collect(st, stmt, org_account_from_row, limit, out, out_last,
-		     f->by_name ? out_last_key : NULL, out_more);
+	rc = collect(st, sql.buf, b, org_account_from_row, limit, out, out_last,
+		     f->by_name ? ACCT_COL_NAME_KEY : -1, out_last_key, out_more);
 	if (rc != STORE_OK) {
 		free(*out_last_key);
 		*out_last_key = NULL;
 	}
 out:
-	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -2205,7 +2162,6 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 	static const char *const pre[] = { "", "%", "", "%" }, *const post[] = { "", "%", "%", "" };
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
-	sqlite3_stmt *stmt = NULL;
 	int64_t org_seq;
 	enum store_rc rc;
 	int i;
@@ -2242,15 +2198,8 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 			  "ORDER BY m.seq LIMIT ?", where.buf);
 	bind_add_int(b, after);
 	bind_add_int(b, (int64_t)limit + 1);
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	binds_apply(b, stmt);
-	rc = collect(st, stmt, org_member_from_row, limit, out, out_last, NULL, out_more);
+	rc = collect(st, sql.buf, b, org_member_from_row, limit, out, out_last, -1, NULL, out_more);
 out:
-	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
@@ -2501,7 +2450,6 @@ enum store_rc store_account_members_list(struct store *st, const struct user *u,
 	};
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
-	sqlite3_stmt *stmt = NULL;
 	const char *dir = desc ? "DESC" : "ASC", *key = NULL;
 	struct acct_pos pos;
 	enum store_rc rc;
@@ -2536,15 +2484,8 @@ enum store_rc store_account_members_list(struct store *st, const struct user *u,
 				  "ORDER BY m.seq %s LIMIT ? OFFSET ?", where.buf, dir);
 	bind_add_int(b, limit);
 	bind_add_int(b, offset);
-	stmt = prep(st, sql.buf);
-	if (!stmt) {
-		rc = STORE_ERROR;
-		goto out;
-	}
-	binds_apply(b, stmt);
-	rc = collect(st, stmt, account_member_from_row, -1, out, NULL, NULL, NULL);
+	rc = collect(st, sql.buf, b, account_member_from_row, -1, out, NULL, -1, NULL, NULL);
 out:
-	done(st, stmt);
 	binds_release(b);
 	free(b);
 	strbuf_release(&where);
