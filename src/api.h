@@ -93,6 +93,14 @@ void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf);
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 		     struct org_profile *out, int *out_present);
 
+/* 1 if @v is one of the NULL-ended @allowed. */
+int one_of(const char *v, const char *const *allowed);
+/* "name" in the body: required, 1 to @max characters. */
+int name_or_reply(struct req *r, size_t max, const char **out);
+/* Answers a store failure on .../{id}/members/{member_id}: 404 with
+ * @parent_nf for the organization or account, 1301 for the member. */
+void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf);
+
 /* An email at @pointer in @obj: required, at most @max characters, with
  * one '@' between a local part and a domain and no spaces. */
 int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,

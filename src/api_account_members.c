@@ -21,14 +21,6 @@
 #define ROLES_MAX 32
 #define POLICIES_MAX 64
 
-static int one_of(const char *v, const char *const *allowed)
-{
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return 1;
-	return 0;
-}
-
 /* roles: role ids (@objects: [{"id"}], as PUT takes them), each one of
  * the built-in roles. */
 static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const char **ids,
@@ -226,21 +218,13 @@ void account_members_create(struct req *r)
 	reply_ok(r, out);
 }
 
-static void member_error(struct req *r, enum store_rc rc)
-{
-	if (rc == STORE_NO_ITEM)
-		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
-	else
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
-}
-
 void account_members_get(struct req *r)
 {
 	cJSON *out = NULL;
 	enum store_rc rc = store_account_members_get(r->app->store, &r->user, req_param(r, 0),
 						     req_param(r, 1), &out);
 	if (rc != STORE_OK) {
-		member_error(r, rc);
+		reply_member_error(r, rc, ERR_ACCOUNT_NOT_FOUND);
 		return;
 	}
 	reply_ok(r, out);
@@ -262,7 +246,7 @@ void account_members_update(struct req *r)
 					  req_param(r, 1), roles, nroles, policies, &out);
 	free(policies);
 	if (rc != STORE_OK) {
-		member_error(r, rc);
+		reply_member_error(r, rc, ERR_ACCOUNT_NOT_FOUND);
 		return;
 	}
 	reply_ok(r, out);
@@ -275,7 +259,7 @@ void account_members_delete(struct req *r)
 	cJSON *out;
 
 	if (rc != STORE_OK) {
-		member_error(r, rc);
+		reply_member_error(r, rc, ERR_ACCOUNT_NOT_FOUND);
 		return;
 	}
 	/* CF-API: iam_api-response-single-id */

@@ -19,23 +19,6 @@
 /* cfmock's bound on a batch move (the spec gives none). */
 #define MOVE_BATCH_MAX 100
 
-/* name: required, 1 to 100 characters. */
-static int name_or_reply(struct req *r, const char **out)
-{
-	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
-		return -1;
-	if (!**out) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
-		return -1;
-	}
-	if (utf8_chars(*out) > NAME_MAX_CHARS) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name",
-			       "must be at most 100 characters");
-		return -1;
-	}
-	return 0;
-}
-
 /* type: "standard" or "enterprise"; absent gives @def (NULL: required). */
 static int type_or_reply(struct req *r, const char *def, const char **out)
 {
@@ -53,6 +36,7 @@ static int type_or_reply(struct req *r, const char *def, const char **out)
 
 void accounts_list(struct req *r)
 {
+	static const char *const directions[] = { "asc", "desc", NULL };
 	static const char *const keys[] = { "name", "direction", NULL };
 	const char *v[2];
 	int64_t page, per_page, total;
@@ -61,7 +45,7 @@ void accounts_list(struct req *r)
 
 	if (query_singles_or_reply(r, keys, v) < 0)
 		return;
-	if (v[1] && strcmp(v[1], "asc") != 0 && strcmp(v[1], "desc") != 0) {
+	if (v[1] && !one_of(v[1], directions)) {
 		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
 				  "must be 'asc' or 'desc'");
 		return;
@@ -99,7 +83,8 @@ void accounts_create(struct req *r)
 	if (tenant_admin_or_reply(r) < 0)
 		return;
 	memset(&a, 0, sizeof(a));
-	if (name_or_reply(r, &a.name) < 0 || type_or_reply(r, "standard", &a.type) < 0 ||
+	if (name_or_reply(r, NAME_MAX_CHARS, &a.name) < 0 ||
+	    type_or_reply(r, "standard", &a.type) < 0 ||
 	    json_object_or_reply(r, r->json, "/unit", 0, &unit) < 0 ||
 	    (unit && json_string_or_reply(r, unit, "/unit/id", 0, &a.org_id) < 0) ||
 	    (a.org_id && org_ref_or_reply(r, "/unit/id", a.org_id) < 0))
@@ -153,7 +138,8 @@ void accounts_update(struct req *r)
 	 * read-only and ignored. Settings not given keep their values. */
 	memset(&a, 0, sizeof(a));
 	a.enforce_twofactor = -1;
-	if (name_or_reply(r, &a.name) < 0 || type_or_reply(r, NULL, &a.type) < 0 ||
+	if (name_or_reply(r, NAME_MAX_CHARS, &a.name) < 0 ||
+	    type_or_reply(r, NULL, &a.type) < 0 ||
 	    json_object_or_reply(r, r->json, "/settings", 0, &settings) < 0)
 		return;
 	if (settings &&

@@ -86,6 +86,39 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 	return 0;
 }
 
+int one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(v, *allowed) == 0)
+			return 1;
+	return 0;
+}
+
+int name_or_reply(struct req *r, size_t max, const char **out)
+{
+	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
+		return -1;
+	if (!**out) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
+		return -1;
+	}
+	if (utf8_chars(*out) > max) {
+		char *why = xasprintf("must be at most %zu characters", max);
+		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf)
+{
+	if (rc == STORE_NO_ITEM)
+		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
+	else
+		reply_store_error(r, rc, parent_nf, req_param(r, 0));
+}
+
 int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
 		   const char **out)
 {

@@ -23,14 +23,6 @@
 
 static const char *const list_statuses[] = { "active", "pending", "rejected", "canceled", NULL };
 
-static int one_of(const char *v, const char *const *allowed)
-{
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return 1;
-	return 0;
-}
-
 /* One {"user": {"email"}, "status"?} at @pointer (the object @m). */
 static int member_or_reply(struct req *r, const cJSON *m, const char *pointer,
 			   struct org_member_new *out)
@@ -145,22 +137,13 @@ void members_batch_create(struct req *r)
 	add_and_reply(r, m, n, pointers, 0);
 }
 
-/* Replies for a store failure on /organizations/{id}/members/{member_id}. */
-static void member_error(struct req *r, enum store_rc rc)
-{
-	if (rc == STORE_NO_ITEM)
-		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
-	else
-		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, req_param(r, 0));
-}
-
 void members_get(struct req *r)
 {
 	cJSON *out = NULL;
 	enum store_rc rc = store_org_members_get(r->app->store, &r->user, req_param(r, 0),
 						 req_param(r, 1), &out);
 	if (rc != STORE_OK) {
-		member_error(r, rc);
+		reply_member_error(r, rc, ERR_ORG_NOT_FOUND);
 		return;
 	}
 	reply_ok(r, out);
@@ -185,7 +168,7 @@ void members_delete(struct req *r)
 	}
 	rc = store_org_members_delete(r->app->store, &r->user, req_param(r, 0), member_id);
 	if (rc != STORE_OK) {
-		member_error(r, rc);
+		reply_member_error(r, rc, ERR_ORG_NOT_FOUND);
 		return;
 	}
 	/* CF-API: 204, no body */

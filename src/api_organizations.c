@@ -14,30 +14,13 @@
 #include "app.h"
 
 #define MAX_ID_FILTERS 100
+/* the spec sets no limit; cfmock's is generous and documented */
 #define ORG_NAME_MAX 10000
 
 static const char *const list_filters[] = {
 	"id", "name", "name.startsWith", "name.endsWith", "name.contains", "parent.id",
 	"containing.account", "containing.organization", "containing.user", NULL,
 };
-
-/* name: required, a non-empty string. */
-static int name_or_reply(struct req *r, const char **out)
-{
-	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
-		return -1;
-	if (!**out) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
-		return -1;
-	}
-	/* the spec sets no limit; cfmock's is generous and documented */
-	if (utf8_chars(*out) > ORG_NAME_MAX) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name",
-			       "must be at most 10000 characters");
-		return -1;
-	}
-	return 0;
-}
 
 void organizations_list(struct req *r)
 {
@@ -107,7 +90,7 @@ void organizations_create(struct req *r)
 	enum store_rc rc;
 
 	memset(&o, 0, sizeof(o));
-	if (name_or_reply(r, &o.name) < 0 ||
+	if (name_or_reply(r, ORG_NAME_MAX, &o.name) < 0 ||
 	    json_object_or_reply(r, r->json, "/parent", 0, &parent) < 0 ||
 	    (parent && json_string_or_reply(r, parent, "/parent/id", 1, &o.parent_id) < 0) ||
 	    profile_or_reply(r, r->json, "/profile", 0, &profile, &has_profile) < 0)
@@ -142,7 +125,7 @@ void organizations_update(struct req *r)
 	/* CF-API: PUT takes the whole Organization but "Only accepts updates
 	 * to "name" currently": parent and profile are read-only here (the
 	 * profile has its own endpoint). */
-	if (name_or_reply(r, &name) < 0)
+	if (name_or_reply(r, ORG_NAME_MAX, &name) < 0)
 		return;
 	rc = store_orgs_rename(r->app->store, &r->user, id, name, &out);
 	if (rc != STORE_OK) {
@@ -191,6 +174,7 @@ void organizations_accounts_list(struct req *r)
 		"account_pubname.startsWith", "account_pubname.endsWith", "account_pubname.contains",
 		"order_by", "direction", NULL,
 	};
+	static const char *const directions[] = { "asc", "desc", NULL };
 	const char *v[ARRAY_SIZE(filters)];
 	const char *id = req_param(r, 0);
 	struct org_accounts_filter f;
@@ -208,7 +192,7 @@ void organizations_accounts_list(struct req *r)
 				  "the only supported value is 'account_name'");
 		return;
 	}
-	if (v[9] && strcmp(v[9], "asc") != 0 && strcmp(v[9], "desc") != 0) {
+	if (v[9] && !one_of(v[9], directions)) {
 		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
 				  "must be 'asc' or 'desc'");
 		return;
