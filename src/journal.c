@@ -36,6 +36,11 @@ struct journal *journal_new(size_t capacity, size_t body_max)
 	return j;
 }
 
+int journal_keeps(const struct journal *j)
+{
+	return j->capacity > 0;
+}
+
 static void stored_release(struct stored *s)
 {
 	free(s->method);

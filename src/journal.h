@@ -28,6 +28,8 @@ struct journal_entry {
  * @body_max bytes are cut there. */
 struct journal *journal_new(size_t capacity, size_t body_max);
 void journal_free(struct journal *j);
+/* 1 if the journal keeps entries (its capacity is not 0). */
+int journal_keeps(const struct journal *j);
 /* Copies @e in. */
 void journal_add(struct journal *j, const struct journal_entry *e);
 void journal_clear(struct journal *j);
