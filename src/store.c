@@ -167,13 +167,28 @@ static int exec(struct store *st, const char *sql)
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Runs one transaction statement, prepared once and kept in the cache:
+ * every write runs two or three of them. -1 on failure, leaving the
+ * message in sqlite3_errmsg(). */
+static int tx(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = prep(st, sql);
+	int rc;
+
+	if (!stmt)
+		return -1;
+	rc = sqlite3_step(stmt);
+	done(st, stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (so a second
  * process on the same file waits for the lock up front instead of failing
  * halfway), inner ones are savepoints. This lets the fixtures loader wrap
  * many store calls, each a transaction of its own, into one. */
 static int begin(struct store *st)
 {
-	if (exec(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
+	if (tx(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
 		return error("sqlite: cannot begin a transaction: %s", sqlite3_errmsg(st->db));
 	st->depth++;
 	return 0;
@@ -184,15 +199,17 @@ static void rollback(struct store *st)
 	if (!st->depth)
 		return;
 	st->depth--;
-	if (st->depth)
-		exec(st, "ROLLBACK TO nested; RELEASE nested");
-	else
-		exec(st, "ROLLBACK");
+	if (st->depth) {
+		tx(st, "ROLLBACK TO nested");
+		tx(st, "RELEASE nested");
+	} else {
+		tx(st, "ROLLBACK");
+	}
 }
 
 static int commit(struct store *st)
 {
-	if (exec(st, st->depth > 1 ? "RELEASE nested" : "COMMIT") < 0) {
+	if (tx(st, st->depth > 1 ? "RELEASE nested" : "COMMIT") < 0) {
 		error("sqlite: cannot commit: %s", sqlite3_errmsg(st->db));
 		rollback(st);
 		return -1;
@@ -389,6 +406,10 @@ struct store *store_open(const char *path, char **err)
 	int memory = strcmp(path, ":memory:") == 0;
 
 	*err = NULL;
+	/* SQLite counts every allocation under a global mutex unless told
+	 * not to before it starts (no-op after that); cfmock never reads the
+	 * counts */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	/* NOMUTEX: one thread ever uses the connection (server.c), so
 	 * SQLite's own locking is pure cost (3% of a write, measured) */
 	if (sqlite3_open_v2(path, &st->db,
