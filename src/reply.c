@@ -219,3 +219,16 @@ void reply_bad_headers(struct req *r, const enum err *chain, int n)
 	cJSON_AddItemToArray(errors, top);
 	send_errors(r, err_info(ERR_INVALID_HEADERS)->status, GW, errors);
 }
+
+void reply_unsaved(struct req *r)
+{
+	free(r->reply_body);
+	free(r->allow);
+	r->reply_body = NULL;
+	r->reply_len = 0;
+	r->allow = NULL;
+	r->retry_after = 0;
+	r->replied = 0;
+	reply_error(r, ERR_INTERNAL, "the database could not commit; nothing was saved (see the "
+				     "server log)");
+}

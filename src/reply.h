@@ -51,4 +51,9 @@ void reply_no_route(struct req *r);
 /* 400 / 6003 "Invalid request headers" with an error_chain of @n codes. */
 void reply_bad_headers(struct req *r, const enum err *chain, int n);
 
+/* Takes back the answer @r was given and answers 500 (1099) instead: the
+ * group commit that was to save it failed, so what it said happened did
+ * not (server.c). */
+void reply_unsaved(struct req *r);
+
 #endif

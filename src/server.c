@@ -1,10 +1,22 @@
 /* server.c: libmicrohttpd set-up, the access handler, sending and the
  * access log. The only file that includes <microhttpd.h>.
  *
- * Threading: one internal polling thread (epoll) runs every callback, so
- * the store's single SQLite connection is used from one thread and needs
- * no locks (Redis's rule: one thread until a benchmark says otherwise).
+ * Threading: one server thread runs the event loop (libmicrohttpd's epoll
+ * set, driven from outside with MHD_run()) and so every callback: the
+ * store's single SQLite connection is used from one thread and needs no
+ * locks (Redis's rule: one thread until a benchmark says otherwise).
  * Nothing in a handler may block; a slow answer must use suspend/resume.
+ * A timer thread only resumes connections and cuts late ones.
+ *
+ * Group commit: the loop is cfmock's own so that it can act at the end of
+ * each turn. The writes that arrive in one turn run inside one
+ * transaction (store_group_begin()), each as a savepoint of its own; their
+ * connections are suspended with their answers ready, and at the end of
+ * the turn one COMMIT saves them all and they are resumed and answered.
+ * Nothing is answered before it is committed, so every answered write
+ * survives a crash as before, but the commit's WAL writes are shared. A
+ * read that arrives while a group is open joins it (it may see the
+ * group's writes, so it must not be answered before they are saved).
  *
  * A request's struct req is made on the first callback, filled by the
  * upload callbacks, dispatched on the last, and freed only in the
@@ -14,6 +26,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -21,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +67,10 @@ struct delayed {
 	struct delayed *next;
 };
 
+/* The most writes one commit saves: past it the group is committed at
+ * once, so that a flood of requests in one turn still gets answers. */
+#define GROUP_MAX 256
+
 struct server {
 	struct MHD_Daemon *daemon;
 	struct app *app;
@@ -59,6 +78,23 @@ struct server {
 	int port;
 	char url_host[INET6_ADDRSTRLEN + 2];
 	atomic_int in_flight;
+
+	/* the server thread's loop, and how server_stop() wakes it */
+	pthread_t loop;
+	int loop_started;
+	int wake_fd;              /* an eventfd */
+	atomic_int stop_requested;
+	int grace_ms;             /* set before stop_requested */
+
+	/* the group being run: its connections are suspended, their
+	 * answers ready (server thread only) */
+	struct MHD_Connection *group_conn[GROUP_MAX];
+	struct req *group_req[GROUP_MAX];
+	int ngroup;
+	/* run the next turn without waiting: connections were resumed, or
+	 * closed (libmicrohttpd takes the listening socket back into its set
+	 * only at the start of a turn, once it is below its limit again) */
+	int run_again;
 
 	/* Latency faults: the connection is suspended (the server thread goes
 	 * on with others) and this timer thread resumes it when it is due. */
@@ -130,6 +166,16 @@ static void sweep(struct server *s, int64_t now)
 	}
 }
 
+/* Wakes the server thread: libmicrohttpd driven from outside has no
+ * wake-up of its own for a connection resumed from another thread. */
+static void wake(struct server *s)
+{
+	uint64_t one = 1;
+
+	if (write(s->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		error("server: cannot wake the server thread: %s", strerror(errno));
+}
+
 static void *timer_main(void *arg)
 {
 	struct server *s = arg;
@@ -137,13 +183,17 @@ static void *timer_main(void *arg)
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		int64_t now = mono_us();
+		int resumed = 0;
 
 		while (s->delayed && (s->delayed->due_us <= now || s->stopping)) {
 			struct delayed *d = s->delayed;
 			s->delayed = d->next;
 			MHD_resume_connection(d->conn);
 			free(d);
+			resumed = 1;
 		}
+		if (resumed)
+			wake(s);
 		sweep(s, now);
 		if (s->stopping)
 			break;
@@ -208,6 +258,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		s->tracked = t;
 		*socket_context = t;
 	} else if ((t = *socket_context)) {
+		s->run_again = 1;
 		if (t->prev)
 			t->prev->next = t->next;
 		else
@@ -392,6 +443,62 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return r;
 }
 
+/* Ends the group: commits it, and resumes its connections to be answered
+ * (with 500 instead, if the commit failed: nothing in it was saved). */
+static void group_commit(struct server *s)
+{
+	int i, ok;
+
+	if (!s->ngroup)
+		return;
+	ok = store_group_commit(s->app->store) == 0;
+	for (i = 0; i < s->ngroup; i++) {
+		if (!ok)
+			reply_unsaved(s->group_req[i]);
+		MHD_resume_connection(s->group_conn[i]);
+	}
+	s->ngroup = 0;
+	s->run_again = 1;
+}
+
+static int is_read(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* Runs the request's handler and answers it now, or (a write, or any
+ * request while a group is open) runs it inside the group and holds the
+ * answer until the group is committed. */
+static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, struct req *r)
+{
+	struct store *st = s->app->store;
+
+	if (strncmp(r->path, "/_cfmock", 8) == 0) {
+		/* cfmock's own API resets, restores and exports the whole
+		 * store: what came before it is saved and answered first */
+		group_commit(s);
+		router_dispatch(r);
+		return send_reply(s, c, r);
+	}
+	if (!s->ngroup && (is_read(r->method) || store_group_begin(st) < 0)) {
+		/* (if the group cannot begin, the handler's own transaction
+		 * meets the same failure and answers it) */
+		router_dispatch(r);
+		return send_reply(s, c, r);
+	}
+	router_dispatch(r);
+	r->held = 1;
+	MHD_suspend_connection(c);
+	s->group_conn[s->ngroup] = c;
+	s->group_req[s->ngroup] = r;
+	s->ngroup++;
+	/* a group SQLite rolled back by itself is answered at once: the
+	 * next write must not join a transaction that is gone */
+	if (s->ngroup == GROUP_MAX || !store_group_intact(st))
+		group_commit(s);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **req_cls)
@@ -422,6 +529,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (refuse_oversized(c, r))
 			return send_reply(s, c, r);
 		return MHD_YES;
+	}
+	if (r->held) { /* its group is committed */
+		r->held = 0;
+		return send_reply(s, c, r);
 	}
 	if (r->replied) { /* refused early: drop the upload */
 		*upload_size = 0;
@@ -468,11 +579,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			}
 		}
 	}
-	if (r->body_too_large)
+	if (r->body_too_large) {
 		reply_error(r, ERR_BODY_TOO_LARGE, limit);
-	else
-		router_dispatch(r);
-	return send_reply(s, c, r);
+		return send_reply(s, c, r);
+	}
+	return dispatch(s, c, r);
 }
 
 static void log_access(const struct req *r, struct MHD_Connection *c, int json)
@@ -635,6 +746,72 @@ static int bind_listen(struct server *s, const char *host, int port, char **err)
 	return 0;
 }
 
+/* The server thread: waits on libmicrohttpd's epoll set and the wake
+ * eventfd, runs one turn, then commits the turn's group. On a stop
+ * request it stops accepting and goes on until no request is in flight or
+ * the grace time is over. */
+static void *loop_main(void *arg)
+{
+	struct server *s = arg;
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_EPOLL_FD);
+	struct epoll_event ev, got[2];
+	int64_t stop_at = 0;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0 || !di)
+		die("cannot make the server's epoll set: %s", strerror(errno));
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.fd = di->epoll_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, di->epoll_fd, &ev) < 0)
+		die("cannot watch libmicrohttpd's epoll set: %s", strerror(errno));
+	ev.data.fd = s->wake_fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, s->wake_fd, &ev) < 0)
+		die("cannot watch the wake-up eventfd: %s", strerror(errno));
+	for (;;) {
+		MHD_UNSIGNED_LONG_LONG mhd_ms;
+		int timeout = -1, n, i;
+
+		if (MHD_get_timeout(s->daemon, &mhd_ms) == MHD_YES)
+			timeout = mhd_ms > INT_MAX ? INT_MAX : (int)mhd_ms;
+		/* with the loop outside it, libmicrohttpd has no wake-up of its
+		 * own for a resumed connection or a freed slot: the next
+		 * MHD_run() takes them up */
+		if (s->run_again) {
+			timeout = 0;
+			s->run_again = 0;
+		}
+		if (stop_at) {
+			int64_t left = (stop_at - mono_us()) / 1000 + 1;
+			if (timeout < 0 || timeout > left)
+				timeout = (int)left;
+		}
+		n = epoll_wait(ep, got, 2, timeout);
+		for (i = 0; i < n; i++) {
+			if (got[i].data.fd == s->wake_fd) {
+				uint64_t v;
+				if (read(s->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+					error("server: cannot read the wake-up eventfd: %s",
+					      strerror(errno));
+			}
+		}
+		if (!stop_at && atomic_load(&s->stop_requested)) {
+			MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+			if (fd != MHD_INVALID_SOCKET)
+				close(fd);
+			stop_at = mono_us() + (int64_t)s->grace_ms * 1000;
+		}
+		MHD_run(s->daemon);
+		group_commit(s);
+		/* requests already being read or answered finish; idle
+		 * keep-alive connections are closed by MHD_stop_daemon() */
+		if (stop_at && (atomic_load(&s->in_flight) == 0 || mono_us() >= stop_at))
+			break;
+	}
+	close(ep);
+	return NULL;
+}
+
 struct server *server_start(struct app *app, char **err)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
@@ -643,15 +820,22 @@ struct server *server_start(struct app *app, char **err)
 	s->app = app;
 	s->listen_fd = -1;
 	atomic_init(&s->in_flight, 0);
+	atomic_init(&s->stop_requested, 0);
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->wake_fd < 0) {
+		*err = xasprintf("cannot make an eventfd: %s", strerror(errno));
+		free(s);
+		return NULL;
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	if (bind_listen(s, cfg->bind, cfg->port, err) < 0) {
+		close(s->wake_fd);
 		free(s);
 		return NULL;
 	}
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_ALLOW_SUSPEND_RESUME |
-			MHD_USE_ERROR_LOG,
+		MHD_USE_EPOLL_LINUX_ONLY | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
@@ -665,16 +849,22 @@ struct server *server_start(struct app *app, char **err)
 	if (!s->daemon) {
 		*err = xasprintf("cannot start the HTTP server on %s:%d", cfg->bind, s->port);
 		close(s->listen_fd);
+		close(s->wake_fd);
 		free(s);
 		return NULL;
 	}
 	if (pthread_create(&s->timer, NULL, timer_main, s) != 0) {
 		*err = xstrdup("cannot start the timer thread");
-		MHD_stop_daemon(s->daemon);
-		free(s);
+		server_stop(s, 0);
 		return NULL;
 	}
 	s->timer_started = 1;
+	if (pthread_create(&s->loop, NULL, loop_main, s) != 0) {
+		*err = xstrdup("cannot start the server thread");
+		server_stop(s, 0);
+		return NULL;
+	}
+	s->loop_started = 1;
 	return s;
 }
 
@@ -690,20 +880,13 @@ const char *server_url_host(const struct server *s)
 
 void server_stop(struct server *s, int grace_ms)
 {
-	MHD_socket fd;
-	int waited = 0;
-
 	if (!s)
 		return;
-	fd = MHD_quiesce_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
-	/* Requests already being read or answered finish; idle keep-alive
-	 * connections are closed by MHD_stop_daemon below. */
-	while (atomic_load(&s->in_flight) > 0 && waited < grace_ms) {
-		struct timespec ts = { 0, 10 * 1000000 };
-		nanosleep(&ts, NULL);
-		waited += 10;
+	if (s->loop_started) {
+		s->grace_ms = grace_ms;
+		atomic_store(&s->stop_requested, 1);
+		wake(s);
+		pthread_join(s->loop, NULL);
 	}
 	/* connections still held by a latency fault are let go at once */
 	pthread_mutex_lock(&s->lock);
@@ -713,6 +896,7 @@ void server_stop(struct server *s, int grace_ms)
 	if (s->timer_started)
 		pthread_join(s->timer, NULL);
 	MHD_stop_daemon(s->daemon);
+	close(s->wake_fd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	free(s);

@@ -185,7 +185,8 @@ static int tx(struct store *st, const char *sql)
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (so a second
  * process on the same file waits for the lock up front instead of failing
  * halfway), inner ones are savepoints. This lets the fixtures loader wrap
- * many store calls, each a transaction of its own, into one. */
+ * many store calls, each a transaction of its own, into one, and the
+ * server run many writes in one group (store_group_begin()). */
 static int begin(struct store *st)
 {
 	if (tx(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
@@ -289,6 +290,35 @@ int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), 
 		return commit(st);
 	rollback(st);
 	return rc;
+}
+
+/* Group commit (store.h): the group is the outermost transaction, so each
+ * write's own begin() inside it is a savepoint. */
+int store_group_begin(struct store *st)
+{
+	if (st->depth)
+		BUG("a group begun inside a transaction");
+	return begin(st);
+}
+
+int store_group_intact(struct store *st)
+{
+	/* SQLite rolls a whole transaction back on its own after some
+	 * failures (a full disk, an I/O error): then it is in autocommit mode
+	 * again though depth says a transaction is open */
+	return st->depth == 1 && !sqlite3_get_autocommit(st->db);
+}
+
+int store_group_commit(struct store *st)
+{
+	if (st->depth != 1)
+		BUG("group commit at depth %d", st->depth);
+	if (!store_group_intact(st)) {
+		st->depth = 0;
+		error("sqlite: the group's transaction was rolled back: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return commit(st);
 }
 
 /* --- opening --- */
@@ -410,6 +440,7 @@ struct store *store_open(const char *path, char **err)
 	 * not to before it starts (no-op after that); cfmock never reads the
 	 * counts */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 	/* NOMUTEX: one thread ever uses the connection (server.c), so
 	 * SQLite's own locking is pure cost (3% of a write, measured) */
 	if (sqlite3_open_v2(path, &st->db,

@@ -54,7 +54,7 @@ class Server:
     """A running cfmock. Use as a context manager, or call stop()."""
 
     def __init__(self, *args, db=':memory:', seed=SEED, clock=CLOCK, env=None,
-                 access_log=False):
+                 access_log=False, preexec=None):
         self.args = ['--bind', '127.0.0.1', '--port', '0', '--db', db]
         if seed is not None:
             self.args += ['--seed', seed]
@@ -66,7 +66,8 @@ class Server:
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.proc = subprocess.Popen(WRAPPER + [BIN] + self.args, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=full_env)
+                                     stderr=subprocess.PIPE, env=full_env,
+                                     preexec_fn=preexec)
         self.stdout_lines = []
         self.stderr = b''
         first = self._read_first_line()

@@ -488,6 +488,49 @@ TEST("store: snapshots restore the whole state; reset empties it")
 	test_app_free();
 }
 
+TEST("store: a group commits its writes together; one that fails leaves the others")
+{
+	struct org_filter f;
+	struct user a;
+	int64_t last = 0, total = 0;
+	int more = 0;
+	char *root, *x, *y, *z, *what = NULL;
+	cJSON *o = NULL, *page = NULL;
+	test_app_new();
+	a = user_for("tok-a");
+	root = create(&a, "Root", NULL);
+	CHECK_EQ_INT(store_group_begin(test_app.store), 0);
+	CHECK(store_group_intact(test_app.store));
+	x = create(&a, "First", root);
+	CHECK(x != NULL);
+	/* two writes that fail inside the group: their savepoints roll back */
+	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, root, &what), STORE_CONFLICT);
+	free(what);
+	CHECK(create(&a, "Orphan", "0123456789abcdef0123456789abcdef") == NULL);
+	y = create(&a, "Second", root);
+	CHECK(y != NULL);
+	/* a read inside the group sees the group's writes */
+	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, x, &o), STORE_OK);
+	cJSON_Delete(o);
+	CHECK(store_group_intact(test_app.store));
+	CHECK_EQ_INT(store_group_commit(test_app.store), 0);
+	memset(&f, 0, sizeof(f));
+	CHECK_EQ_INT(store_orgs_list(test_app.store, &a, &f, last, 50, &page, &last, &more, &total),
+		     STORE_OK);
+	CHECK_EQ_INT(total, 3);
+	CHECK_EQ_INT(cJSON_GetArraySize(page), 3);
+	cJSON_Delete(page);
+	/* after the group, a write is its own transaction again */
+	z = create(&a, "After", root);
+	CHECK(z != NULL);
+	CHECK(!store_group_intact(test_app.store));
+	free(root);
+	free(x);
+	free(y);
+	free(z);
+	test_app_free();
+}
+
 TEST("store: a database of a newer schema is refused")
 {
 	char *err = NULL;
