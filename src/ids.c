@@ -9,6 +9,8 @@
 
 static int seeded;
 static uint64_t id_state, secret_state;
+static unsigned char pool[4096];
+static size_t pool_pos, pool_len; /* pool[pool_pos..pool_len) is unused */
 
 void ids_seed(uint64_t seed)
 {
@@ -39,15 +41,28 @@ static void random_bytes(uint64_t *state, void *out, size_t n)
 		}
 		return;
 	}
+	/* from the kernel 4 KiB at a time: a getrandom() call for every id
+	 * was a system call in every write */
 	while (n) {
-		ssize_t got = getrandom(p, n, 0);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			BUG("getrandom failed: %s", strerror(errno));
+		size_t k;
+
+		if (pool_pos == pool_len) {
+			ssize_t got = getrandom(pool, sizeof(pool), 0);
+			if (got < 0) {
+				if (errno == EINTR)
+					continue;
+				BUG("getrandom failed: %s", strerror(errno));
+			}
+			pool_pos = 0;
+			pool_len = (size_t)got;
+			continue;
 		}
-		p += got;
-		n -= (size_t)got;
+		k = pool_len - pool_pos < n ? pool_len - pool_pos : n;
+		memcpy(p, pool + pool_pos, k);
+		memset(pool + pool_pos, 0, k); /* given out once */
+		pool_pos += k;
+		p += k;
+		n -= k;
 	}
 }
 
