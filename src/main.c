@@ -116,7 +116,6 @@ int main(int argc, char **argv)
 	 * a heap is free, and the next request faults it in again: measured,
 	 * that was a sixth of a write's cost (madvise and TLB shootdowns) */
 	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
 	rc = config_parse(&cfg, argc, argv, &err);
 	if (rc > 0)
 		return 0;

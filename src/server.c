@@ -9,14 +9,16 @@
  * A timer thread only resumes connections and cuts late ones.
  *
  * Group commit: the loop is cfmock's own so that it can act at the end of
- * each turn. The writes that arrive in one turn run inside one
- * transaction (store_group_begin()), each as a savepoint of its own; their
- * connections are suspended with their answers ready, and at the end of
- * the turn one COMMIT saves them all and they are resumed and answered.
+ * each turn. The requests of one turn run inside one transaction
+ * (store_group_begin()), each write as a savepoint of its own; a write's
+ * connection is suspended with its answer ready, and at the end of the
+ * turn one COMMIT saves them all and they are resumed and answered.
  * Nothing is answered before it is committed, so every answered write
  * survives a crash as before, but the commit's WAL writes are shared. A
- * read that arrives while a group is open joins it (it may see the
- * group's writes, so it must not be answered before they are saved).
+ * read is answered at once unless a write came before it in the turn (it
+ * may see that write, so it waits for the commit with it). One
+ * transaction a turn also takes SQLite's file locks once a turn rather
+ * than once a statement.
  *
  * A request's struct req is made on the first callback, filled by the
  * upload callbacks, dispatched on the last, and freed only in the
@@ -68,8 +70,10 @@ struct delayed {
 };
 
 /* The most writes one commit saves: past it the group is committed at
- * once, so that a flood of requests in one turn still gets answers. */
-#define GROUP_MAX 256
+ * once, so that a flood of requests in one turn still gets answers. Each
+ * write keeps ~30 KiB of pages in the group's savepoint journal, which is
+ * held in memory (store.c). */
+#define GROUP_MAX 128
 
 struct server {
 	struct MHD_Daemon *daemon;
@@ -91,6 +95,7 @@ struct server {
 	struct MHD_Connection *group_conn[GROUP_MAX];
 	struct req *group_req[GROUP_MAX];
 	int ngroup;
+	int group_open;
 	/* run the next turn without waiting: connections were resumed, or
 	 * closed (libmicrohttpd takes the listening socket back into its set
 	 * only at the start of a turn, once it is below its limit again) */
@@ -449,8 +454,9 @@ static void group_commit(struct server *s)
 {
 	int i, ok;
 
-	if (!s->ngroup)
+	if (!s->group_open)
 		return;
+	s->group_open = 0;
 	ok = store_group_commit(s->app->store) == 0;
 	for (i = 0; i < s->ngroup; i++) {
 		if (!ok)
@@ -466,8 +472,8 @@ static int is_read(const char *method)
 	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
 
-/* Runs the request's handler and answers it now, or (a write, or any
- * request while a group is open) runs it inside the group and holds the
+/* Runs the request's handler inside the turn's group (opening it), and
+ * answers it now (a read before any write of the turn), or holds the
  * answer until the group is committed. */
 static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, struct req *r)
 {
@@ -480,23 +486,28 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 		router_dispatch(r);
 		return send_reply(s, c, r);
 	}
-	if (!s->ngroup && (is_read(r->method) || store_group_begin(st) < 0)) {
-		/* (if the group cannot begin, the handler's own transaction
-		 * meets the same failure and answers it) */
-		router_dispatch(r);
-		return send_reply(s, c, r);
+	if (!s->group_open) {
+		if (store_group_begin(st, !is_read(r->method)) < 0) {
+			/* the handler's own transaction meets the same failure
+			 * and answers it */
+			router_dispatch(r);
+			return send_reply(s, c, r);
+		}
+		s->group_open = 1;
 	}
 	router_dispatch(r);
-	r->held = 1;
-	MHD_suspend_connection(c);
-	s->group_conn[s->ngroup] = c;
-	s->group_req[s->ngroup] = r;
-	s->ngroup++;
-	/* a group SQLite rolled back by itself is answered at once: the
-	 * next write must not join a transaction that is gone */
+	if (s->ngroup || !is_read(r->method)) {
+		r->held = 1;
+		MHD_suspend_connection(c);
+		s->group_conn[s->ngroup] = c;
+		s->group_req[s->ngroup] = r;
+		s->ngroup++;
+	}
+	/* a group SQLite rolled back by itself ends at once: nothing may
+	 * join a transaction that is gone */
 	if (s->ngroup == GROUP_MAX || !store_group_intact(st))
 		group_commit(s);
-	return MHD_YES;
+	return r->held ? MHD_YES : send_reply(s, c, r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,

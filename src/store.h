@@ -58,13 +58,14 @@ int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), 
  * still durable. Each write stays a transaction of its own inside the
  * group (a savepoint), so one that fails leaves the others as they were.
  *
- * store_group_begin() opens the group (no transaction may be open).
+ * store_group_begin() opens the group (no transaction may be open): @write
+ * 0 takes no write lock until a write needs it (a turn of reads).
  * store_group_intact() is 0 once SQLite has rolled the whole group back
  * by itself (it does after a full disk or an I/O error): every write in it
  * is lost and must not be answered as done. store_group_commit() ends the
  * group: 0 if it is committed, -1 if it failed and nothing in it was kept.
  * Both return -1 with the reason in the log. */
-int store_group_begin(struct store *st);
+int store_group_begin(struct store *st, int write);
 int store_group_intact(struct store *st);
 int store_group_commit(struct store *st);
 

@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import sys
 import tempfile
 import unittest
@@ -76,6 +77,27 @@ class CommandLine(unittest.TestCase):
             code, _, err = harness.run_cfmock('--port', '0', '--db', os.path.join(d, 'no', 'such', 'x.db'))
             self.assertEqual(code, 1)
             self.assertIn('cannot open database', err)
+
+    def test_start_1_6b_a_database_in_use_by_another_cfmock_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, 'shared.db')
+            with harness.Server(db=db) as srv:
+                made = srv.request('POST', '/organizations', body={'name': 'First'}).json['result']
+                code, out, err = harness.run_cfmock('--port', '0', '--db', db)
+                self.assertEqual(code, 1)
+                self.assertEqual(out, '')
+                self.assertEqual(err, "cfmock: database '%s' is in use by another cfmock\n" % db)
+                # the first goes on, and its file can be read beside it
+                r = srv.request('GET', '/organizations')
+                self.assertEqual(r.json['result'], [made])
+                ro = sqlite3.connect('file:%s?mode=ro' % db, uri=True)
+                try:
+                    self.assertEqual(ro.execute('SELECT id, name FROM organizations').fetchall(),
+                                     [(made['id'], 'First')])
+                finally:
+                    ro.close()
+            with harness.Server(db=db) as srv:
+                self.assertEqual(srv.request('GET', '/organizations').json['result'], [made])
 
     def test_start_1_7_bad_fixtures_fail_naming_the_entry(self):
         with tempfile.TemporaryDirectory() as d:
