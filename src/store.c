@@ -44,7 +44,8 @@ struct cached {
  * top only when a write begins with all of it copied, which a writer that
  * never pauses does not leave the checkpointer time to reach: past
  * CKPT_CAP pages the server thread copies the rest itself (a few pages,
- * the checkpointer keeping up) and the WAL restarts. */
+ * the checkpointer keeping up; if it is in a pass, once the pass is over)
+ * and the WAL restarts. */
 #define CKPT_PAGES 1000
 #define CKPT_CAP 4000
 
@@ -53,6 +54,7 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_mutex_t pass;  /* held for a checkpoint on either thread */
 	int wanted;
 	int stopping;
 	int copied; /* the WAL's pages copied by the last pass */
@@ -477,7 +479,9 @@ static void *ckpt_main(void *arg)
 			break;
 		c->wanted = 0;
 		pthread_mutex_unlock(&c->lock);
+		pthread_mutex_lock(&c->pass);
 		rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
+		pthread_mutex_unlock(&c->pass);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			error("sqlite: checkpoint: %s", sqlite3_errmsg(c->db));
 		pthread_mutex_lock(&c->lock);
@@ -494,9 +498,12 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 	struct checkpointer *c = arg;
 
 	if (pages >= CKPT_CAP) {
-		/* SQLITE_BUSY: the checkpointer is in a pass; the next commit
-		 * tries again (this one no longer wakes it) */
-		int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		/* (the write lock is free: SQLite calls this after it) */
+		int rc;
+
+		pthread_mutex_lock(&c->pass);
+		rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_unlock(&c->pass);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			error("sqlite: checkpoint: %s", sqlite3_errmsg(db));
 	} else if (pages >= CKPT_PAGES) {
@@ -528,10 +535,12 @@ static void ckpt_start(struct store *st, const char *path)
 		return;
 	}
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->pass, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
 		error("no checkpoint thread: checkpoints run inline");
 		pthread_mutex_destroy(&c->lock);
+		pthread_mutex_destroy(&c->pass);
 		pthread_cond_destroy(&c->wake);
 		sqlite3_close(c->db);
 		free(c);
@@ -555,6 +564,7 @@ static void ckpt_stop(struct store *st)
 	pthread_join(c->thread, NULL);
 	sqlite3_close(c->db);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->pass);
 	pthread_cond_destroy(&c->wake);
 	free(c);
 	st->ckpt = NULL;
