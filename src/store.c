@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "roles.h"
+#include "store_vfs.h"
 #include "util.h"
 
 struct snapshot {
@@ -525,8 +526,8 @@ static void ckpt_start(struct store *st, const char *path)
 {
 	struct checkpointer *c = xcalloc(1, sizeof(*c));
 
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-		    SQLITE_OK ||
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    store_vfs_register() == 0 ? STORE_VFS : NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
 		error("sqlite: no checkpoint thread (%s): checkpoints run inline",
 		      c->db ? sqlite3_errmsg(c->db) : "out of memory");
@@ -616,7 +617,7 @@ struct store *store_open(const char *path, char **err)
 	 * SQLite's own locking is pure cost (3% of a write, measured) */
 	if (sqlite3_open_v2(path, &st->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+			    memory || store_vfs_register() < 0 ? NULL : STORE_VFS) != SQLITE_OK) {
 		*err = xasprintf("cannot open database '%s': %s", path,
 				 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;

@@ -1,5 +1,6 @@
 /* store.h: cfmock's state, in SQLite. store.c is the only file that
- * includes <sqlite3.h>, and all SQL text lives there.
+ * includes <sqlite3.h> (with store_vfs.c, the VFS it opens the database
+ * with), and all SQL text lives there.
  *
  * Read functions return a new cJSON tree in the API's own shape, which the
  * caller owns (cJSON_Delete). Every write is one transaction: on any

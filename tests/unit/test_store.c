@@ -4,6 +4,7 @@
 #include "roles.h"
 #include "testhelp.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -597,6 +598,72 @@ TEST("store: under writes that never pause, the WAL stays bounded and every writ
 	}
 	unlink(wal);
 	unlink(shm);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* One value from @sql on @db, or -1. */
+static long long scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+TEST("store: a commit is in the files when it is published: another process's reader sees it")
+{
+	char dir[] = "/tmp/cfmock-vfs-XXXXXX", path[64], *err = NULL;
+	struct store *st;
+	struct user u;
+	sqlite3 *reader = NULL;
+	int g, i;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (!st) {
+		printf("# %s\n", err);
+		free(err);
+		return;
+	}
+	memset(&u, 0, sizeof(u));
+	CHECK_EQ_INT(store_users_resolve(st, CRED_TOKEN, "tok-vfs", NULL, 0, &u), STORE_OK);
+	/* SQLite's own unix VFS: it reads only what is in the files */
+	CHECK_EQ_INT(sqlite3_open_v2(path, &reader, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
+	for (g = 1; g <= 300; g++) {
+		CHECK_EQ_INT(store_group_begin(st, 1), 0);
+		for (i = 0; i < 10; i++) {
+			struct org_new n;
+			cJSON *o = NULL;
+			memset(&n, 0, sizeof(n));
+			n.name = "vfs";
+			if (store_orgs_create(st, &u, &n, &o) != STORE_OK)
+				test_failed_checks++;
+			cJSON_Delete(o);
+		}
+		CHECK_EQ_INT(store_group_commit(st), 0);
+		if (scalar(reader, "SELECT count(*) FROM organizations") != g * 10) {
+			CHECK_EQ_INT(scalar(reader, "SELECT count(*) FROM organizations"), g * 10);
+			break;
+		}
+		if (g % 100 == 0)
+			CHECK_EQ_INT(scalar(reader, "SELECT count(*) FROM pragma_quick_check "
+						    "WHERE quick_check != 'ok'"), 0);
+	}
+	sqlite3_close(reader);
+	store_close(st);
+	{
+		char other[80];
+		snprintf(other, sizeof(other), "%s-wal", path);
+		unlink(other);
+		snprintf(other, sizeof(other), "%s-shm", path);
+		unlink(other);
+	}
 	unlink(path);
 	rmdir(dir);
 }
