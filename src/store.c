@@ -1026,6 +1026,37 @@ static void profile_fields(const struct org_profile *p, const char **out)
 	out[4] = p->external_metadata;
 }
 
+/* Members whose keys are string constants: cJSON keeps the key's pointer
+ * instead of a copy (and add_const() the value's too). A page of 50
+ * organizations made ~3,000 small allocations: 45% of its time, in
+ * callgrind. */
+static cJSON *add_obj(cJSON *o, const char *key)
+{
+	cJSON *child = cJSON_CreateObject();
+
+	if (!cJSON_AddItemToObjectCS(o, key, child)) {
+		cJSON_Delete(child);
+		return NULL;
+	}
+	return child;
+}
+
+static void add_str(cJSON *o, const char *key, const char *value)
+{
+	cJSON *v = cJSON_CreateString(value);
+
+	if (!cJSON_AddItemToObjectCS(o, key, v))
+		cJSON_Delete(v);
+}
+
+static void add_const(cJSON *o, const char *key, const char *value)
+{
+	cJSON *v = cJSON_CreateStringReference(value);
+
+	if (!cJSON_AddItemToObjectCS(o, key, v))
+		cJSON_Delete(v);
+}
+
 static cJSON *profile_from_row(sqlite3_stmt *stmt, int col)
 {
 	cJSON *p = cJSON_CreateObject();
@@ -1033,7 +1064,7 @@ static cJSON *profile_from_row(sqlite3_stmt *stmt, int col)
 
 	for (i = 0; i < PROFILE_FIELDS; i++) {
 		const char *v = col_text(stmt, col + (int)i);
-		cJSON_AddStringToObject(p, store_profile_keys[i], v ? v : "");
+		add_str(p, store_profile_keys[i], v ? v : "");
 	}
 	return p;
 }
@@ -1044,34 +1075,45 @@ static cJSON *org_from_row(sqlite3_stmt *stmt)
 	const char *t;
 	size_t i;
 
-	cJSON_AddStringToObject(o, "id", col_text(stmt, 1));
-	cJSON_AddStringToObject(o, "name", col_text(stmt, 2));
-	cJSON_AddStringToObject(o, "create_time", col_text(stmt, 3));
-	meta = cJSON_AddObjectToObject(o, "meta");
-	flags = cJSON_AddObjectToObject(meta, "flags");
+	add_str(o, "id", col_text(stmt, 1));
+	add_str(o, "name", col_text(stmt, 2));
+	add_str(o, "create_time", col_text(stmt, 3));
+	meta = add_obj(o, "meta");
+	flags = add_obj(meta, "flags");
 	for (i = 0; i < ARRAY_SIZE(org_flags); i++)
-		cJSON_AddStringToObject(flags, org_flags[i], "enabled");
-	flags = cJSON_AddObjectToObject(meta, "tenant_flags");
+		add_const(flags, org_flags[i], "enabled");
+	flags = add_obj(meta, "tenant_flags");
 	for (i = 0; i < ARRAY_SIZE(org_tenant_flags); i++)
-		cJSON_AddStringToObject(flags, org_tenant_flags[i], "enabled");
+		add_const(flags, org_tenant_flags[i], "enabled");
 	/* CF-API: hierarchy_tags runs root -> self; an organization's tag is
 	 * its id. managed_by names the user that created it. */
-	tags = cJSON_AddArrayToObject(meta, "hierarchy_tags");
+	tags = cJSON_CreateArray();
+	if (!cJSON_AddItemToObjectCS(meta, "hierarchy_tags", tags)) {
+		cJSON_Delete(tags);
+		tags = NULL;
+	}
 	for (t = col_text(stmt, 4); t && *t;) {
 		size_t len = strcspn(t, ",");
-		char *tag = xstrndup(t, len);
+		char buf[ID_LEN + 1], *tag = len < sizeof(buf) ? buf : xmalloc(len + 1);
+
+		memcpy(tag, t, len);
+		tag[len] = '\0';
 		cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
-		free(tag);
+		if (tag != buf)
+			free(tag);
 		t += len + (t[len] == ',');
 	}
-	cJSON_AddStringToObject(meta, "managed_by", col_text(stmt, 5));
+	add_str(meta, "managed_by", col_text(stmt, 5));
 	if (col_text(stmt, 6)) {
-		cJSON *parent = cJSON_AddObjectToObject(o, "parent");
-		cJSON_AddStringToObject(parent, "id", col_text(stmt, 6));
-		cJSON_AddStringToObject(parent, "name", col_text(stmt, 7));
+		cJSON *parent = add_obj(o, "parent");
+		add_str(parent, "id", col_text(stmt, 6));
+		add_str(parent, "name", col_text(stmt, 7));
 	}
-	if (col_text(stmt, ORG_COL_PROFILE))
-		cJSON_AddItemToObject(o, "profile", profile_from_row(stmt, ORG_COL_PROFILE));
+	if (col_text(stmt, ORG_COL_PROFILE)) {
+		cJSON *p = profile_from_row(stmt, ORG_COL_PROFILE);
+		if (!cJSON_AddItemToObjectCS(o, "profile", p))
+			cJSON_Delete(p);
+	}
 	return o;
 }
 
@@ -1681,20 +1723,20 @@ static cJSON *account_from_row(sqlite3_stmt *stmt)
 {
 	cJSON *a = cJSON_CreateObject(), *settings;
 
-	cJSON_AddStringToObject(a, "id", col_text(stmt, 1));
-	cJSON_AddStringToObject(a, "name", col_text(stmt, 2));
-	cJSON_AddStringToObject(a, "type", col_text(stmt, 3));
-	cJSON_AddStringToObject(a, "created_on", col_text(stmt, 4));
+	add_str(a, "id", col_text(stmt, 1));
+	add_str(a, "name", col_text(stmt, 2));
+	add_str(a, "type", col_text(stmt, 3));
+	add_str(a, "created_on", col_text(stmt, 4));
 	/* CF-API: iam_account's settings.abuse_contact_email is a string
 	 * (not nullable): left out while none is set. */
-	settings = cJSON_AddObjectToObject(a, "settings");
+	settings = add_obj(a, "settings");
 	cJSON_AddBoolToObject(settings, "enforce_twofactor", sqlite3_column_int(stmt, 6));
 	if (col_text(stmt, 5))
-		cJSON_AddStringToObject(settings, "abuse_contact_email", col_text(stmt, 5));
+		add_str(settings, "abuse_contact_email", col_text(stmt, 5));
 	if (col_text(stmt, 7)) {
-		cJSON *m = cJSON_AddObjectToObject(a, "managed_by");
-		cJSON_AddStringToObject(m, "parent_org_id", col_text(stmt, 7));
-		cJSON_AddStringToObject(m, "parent_org_name", col_text(stmt, 8));
+		cJSON *m = add_obj(a, "managed_by");
+		add_str(m, "parent_org_id", col_text(stmt, 7));
+		add_str(m, "parent_org_name", col_text(stmt, 8));
 	}
 	return a;
 }
@@ -1706,13 +1748,13 @@ static cJSON *org_account_from_row(sqlite3_stmt *stmt)
 	cJSON *a = cJSON_CreateObject(), *settings;
 	const char *abuse = col_text(stmt, 5);
 
-	cJSON_AddStringToObject(a, "id", col_text(stmt, 1));
-	cJSON_AddStringToObject(a, "name", col_text(stmt, 2));
-	cJSON_AddStringToObject(a, "type", col_text(stmt, 3));
-	cJSON_AddStringToObject(a, "created_on", col_text(stmt, 4));
-	settings = cJSON_AddObjectToObject(a, "settings");
+	add_str(a, "id", col_text(stmt, 1));
+	add_str(a, "name", col_text(stmt, 2));
+	add_str(a, "type", col_text(stmt, 3));
+	add_str(a, "created_on", col_text(stmt, 4));
+	settings = add_obj(a, "settings");
 	if (abuse)
-		cJSON_AddStringToObject(settings, "abuse_contact_email", abuse);
+		add_str(settings, "abuse_contact_email", abuse);
 	else
 		cJSON_AddNullToObject(settings, "abuse_contact_email");
 	cJSON_AddNullToObject(settings, "access_approval_expiry");
