@@ -540,42 +540,79 @@ static long long file_size(const char *path)
 	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
 }
 
+/* A store on a new database file in a new directory (@dir, a mkdtemp()
+ * template; @path gets the file's name), and the user of @token in it.
+ * NULL if it cannot be made. */
+static struct store *file_store(char *dir, char *path, size_t size, const char *token,
+				struct user *u)
+{
+	struct store *st;
+	char *err = NULL;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(path, size, "%s/t.db", dir);
+	st = store_open(path, &err);
+	if (!st) {
+		printf("# %s\n", err);
+		free(err);
+		return NULL;
+	}
+	memset(u, 0, sizeof(*u));
+	if (store_users_resolve(st, CRED_TOKEN, token, NULL, 0, u) != STORE_OK) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Removes the database at @path, its WAL and shared memory, and @dir. */
+static void file_store_remove(const char *dir, const char *path)
+{
+	char other[128];
+
+	snprintf(other, sizeof(other), "%s-wal", path);
+	unlink(other);
+	snprintf(other, sizeof(other), "%s-shm", path);
+	unlink(other);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Creates @n organizations in one group; 0 if all of it worked. */
+static int group_of_creates(struct store *st, const struct user *u, int n)
+{
+	int i, bad = store_group_begin(st, 1) != 0;
+
+	for (i = 0; i < n; i++) {
+		struct org_new o;
+		cJSON *out = NULL;
+		memset(&o, 0, sizeof(o));
+		o.name = "grouped";
+		bad += store_orgs_create(st, u, &o, &out) != STORE_OK;
+		cJSON_Delete(out);
+	}
+	return bad + (store_group_commit(st) != 0);
+}
+
 TEST("store: under writes that never pause, the WAL stays bounded and every write is kept")
 {
-	char dir[] = "/tmp/cfmock-wal-XXXXXX", path[64], wal[80], shm[80], *err = NULL;
+	char dir[] = "/tmp/cfmock-wal-XXXXXX", path[64], wal[80], *err = NULL;
 	struct org_filter f;
 	struct store *st;
 	struct user u;
 	int64_t last = 0, total = 0;
 	long long biggest = 0;
-	int g, i, more = 0, groups = 400, per_group = 40;
+	int g, more = 0, groups = 400, per_group = 40;
 	cJSON *page = NULL;
 
-	CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	st = store_open(path, &err);
+	st = file_store(dir, path, sizeof(path), "tok-wal", &u);
 	CHECK(st != NULL);
-	if (!st) {
-		printf("# %s\n", err);
-		free(err);
+	if (!st)
 		return;
-	}
-	memset(&u, 0, sizeof(u));
-	CHECK_EQ_INT(store_users_resolve(st, CRED_TOKEN, "tok-wal", NULL, 0, &u), STORE_OK);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
 	for (g = 0; g < groups; g++) {
-		CHECK_EQ_INT(store_group_begin(st, 1), 0);
-		for (i = 0; i < per_group; i++) {
-			struct org_new n;
-			cJSON *o = NULL;
-			memset(&n, 0, sizeof(n));
-			n.name = "wal";
-			if (store_orgs_create(st, &u, &n, &o) != STORE_OK)
-				test_failed_checks++;
-			cJSON_Delete(o);
-		}
-		CHECK_EQ_INT(store_group_commit(st), 0);
+		CHECK_EQ_INT(group_of_creates(st, &u, per_group), 0);
 		if (file_size(wal) > biggest)
 			biggest = file_size(wal);
 	}
@@ -596,10 +633,8 @@ TEST("store: under writes that never pause, the WAL stays bounded and every writ
 		cJSON_Delete(page);
 		store_close(st);
 	}
-	unlink(wal);
-	unlink(shm);
-	unlink(path);
-	rmdir(dir);
+	free(err);
+	file_store_remove(dir, path);
 }
 
 /* One value from @sql on @db, or -1. */
@@ -616,37 +651,20 @@ static long long scalar(sqlite3 *db, const char *sql)
 
 TEST("store: a commit is in the files when it is published: another process's reader sees it")
 {
-	char dir[] = "/tmp/cfmock-vfs-XXXXXX", path[64], *err = NULL;
+	char dir[] = "/tmp/cfmock-vfs-XXXXXX", path[64];
 	struct store *st;
 	struct user u;
 	sqlite3 *reader = NULL;
-	int g, i;
+	int g;
 
-	CHECK(mkdtemp(dir) != NULL);
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	st = store_open(path, &err);
+	st = file_store(dir, path, sizeof(path), "tok-vfs", &u);
 	CHECK(st != NULL);
-	if (!st) {
-		printf("# %s\n", err);
-		free(err);
+	if (!st)
 		return;
-	}
-	memset(&u, 0, sizeof(u));
-	CHECK_EQ_INT(store_users_resolve(st, CRED_TOKEN, "tok-vfs", NULL, 0, &u), STORE_OK);
 	/* SQLite's own unix VFS: it reads only what is in the files */
 	CHECK_EQ_INT(sqlite3_open_v2(path, &reader, SQLITE_OPEN_READONLY, "unix"), SQLITE_OK);
 	for (g = 1; g <= 300; g++) {
-		CHECK_EQ_INT(store_group_begin(st, 1), 0);
-		for (i = 0; i < 10; i++) {
-			struct org_new n;
-			cJSON *o = NULL;
-			memset(&n, 0, sizeof(n));
-			n.name = "vfs";
-			if (store_orgs_create(st, &u, &n, &o) != STORE_OK)
-				test_failed_checks++;
-			cJSON_Delete(o);
-		}
-		CHECK_EQ_INT(store_group_commit(st), 0);
+		CHECK_EQ_INT(group_of_creates(st, &u, 10), 0);
 		if (scalar(reader, "SELECT count(*) FROM organizations") != g * 10) {
 			CHECK_EQ_INT(scalar(reader, "SELECT count(*) FROM organizations"), g * 10);
 			break;
@@ -657,15 +675,7 @@ TEST("store: a commit is in the files when it is published: another process's re
 	}
 	sqlite3_close(reader);
 	store_close(st);
-	{
-		char other[80];
-		snprintf(other, sizeof(other), "%s-wal", path);
-		unlink(other);
-		snprintf(other, sizeof(other), "%s-shm", path);
-		unlink(other);
-	}
-	unlink(path);
-	rmdir(dir);
+	file_store_remove(dir, path);
 }
 
 TEST("store: a database of a newer schema is refused")
