@@ -87,6 +87,7 @@ struct server {
 	pthread_t loop;
 	int loop_started;
 	int wake_fd;              /* an eventfd */
+	int epoll_fd;             /* the loop's: libmicrohttpd's set and wake_fd */
 	atomic_int stop_requested;
 	int grace_ms;             /* set before stop_requested */
 
@@ -761,24 +762,42 @@ static int bind_listen(struct server *s, const char *host, int port, char **err)
  * eventfd, runs one turn, then commits the turn's group. On a stop
  * request it stops accepting and goes on until no request is in flight or
  * the grace time is over. */
-static void *loop_main(void *arg)
+/* The loop's epoll set: libmicrohttpd's own epoll set and the wake-up
+ * eventfd. -1 on failure, with errno set. */
+static int make_epoll(struct server *s)
 {
-	struct server *s = arg;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_EPOLL_FD);
-	struct epoll_event ev, got[2];
-	int64_t stop_at = 0;
-	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev;
+	int ep;
 
-	if (ep < 0 || !di)
-		die("cannot make the server's epoll set: %s", strerror(errno));
+	if (!di) {
+		errno = EINVAL;
+		return -1;
+	}
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		return -1;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.fd = di->epoll_fd;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, di->epoll_fd, &ev) < 0)
-		die("cannot watch libmicrohttpd's epoll set: %s", strerror(errno));
+		goto fail;
 	ev.data.fd = s->wake_fd;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, s->wake_fd, &ev) < 0)
-		die("cannot watch the wake-up eventfd: %s", strerror(errno));
+		goto fail;
+	return ep;
+fail:
+	close(ep);
+	return -1;
+}
+
+static void *loop_main(void *arg)
+{
+	struct server *s = arg;
+	struct epoll_event got[2];
+	int64_t stop_at = 0;
+	int ep = s->epoll_fd;
+
 	for (;;) {
 		MHD_UNSIGNED_LONG_LONG mhd_ms;
 		int timeout = -1, n, i;
@@ -825,7 +844,6 @@ static void *loop_main(void *arg)
 		if (stop_at && (atomic_load(&s->in_flight) == 0 || mono_us() >= stop_at))
 			break;
 	}
-	close(ep);
 	return NULL;
 }
 
@@ -838,6 +856,7 @@ struct server *server_start(struct app *app, char **err)
 	s->listen_fd = -1;
 	atomic_init(&s->in_flight, 0);
 	atomic_init(&s->stop_requested, 0);
+	s->epoll_fd = -1;
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->wake_fd < 0) {
 		*err = xasprintf("cannot make an eventfd: %s", strerror(errno));
@@ -868,6 +887,12 @@ struct server *server_start(struct app *app, char **err)
 		close(s->listen_fd);
 		close(s->wake_fd);
 		free(s);
+		return NULL;
+	}
+	s->epoll_fd = make_epoll(s);
+	if (s->epoll_fd < 0) {
+		*err = xasprintf("cannot make the server's epoll set: %s", strerror(errno));
+		server_stop(s, 0);
 		return NULL;
 	}
 	if (pthread_create(&s->timer, NULL, timer_main, s) != 0) {
@@ -913,6 +938,8 @@ void server_stop(struct server *s, int grace_ms)
 	if (s->timer_started)
 		pthread_join(s->timer, NULL);
 	MHD_stop_daemon(s->daemon);
+	if (s->epoll_fd >= 0)
+		close(s->epoll_fd);
 	close(s->wake_fd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
