@@ -201,6 +201,45 @@ class ServerTest(unittest.TestCase):
     def req(self, *a, **kw):
         return self.srv.request(*a, **kw)
 
+    def cursor_walk(self, fetch, page_size, query=()):
+        """Follows next_page_token to the end of a cursor list: fetch(q)
+        answers the envelope for the query pairs q. Returns (items, pages)
+        where pages lists (number of items, total_size) per page."""
+        items, pages, token = [], [], None
+        while True:
+            q = list(query)
+            if page_size is not None:
+                q.append(('page_size', page_size))
+            if token is not None:
+                q.append(('page_token', token))
+            env = fetch(q)
+            info = env['result_info']
+            self.assertLessEqual(set(info), {'next_page_token', 'total_size'})
+            pages.append((len(env['result']), info['total_size']))
+            items += env['result']
+            if 'next_page_token' not in info:
+                return items, pages
+            token = info['next_page_token']
+            self.assertIsInstance(token, str)
+            self.assertTrue(token)
+            self.assertLess(len(pages), 2000, 'paging never ends')
+
+    def assertSameOnAnotherServer(self, run):
+        """run(server) makes requests and returns their responses: on a
+        second server started the same way they must be byte for byte the
+        same, and all 200. Returns this server's responses."""
+        first = run(self.srv)
+        other = Server(*self.server_args, **self.server_kwargs)
+        try:
+            second = run(other)
+        finally:
+            self.assertEqual(other.stop(), 0)
+        self.assertEqual(len(first), len(second))
+        for a, b in zip(first, second):
+            self.assertEqual(a.status, 200, a)
+            self.assertEqual(a.raw, b.raw)
+        return first
+
     def assertError(self, resp, status, codes, result_key='null'):
         """resp is an error envelope with exactly these error codes, in
         order. result_key: 'null' (IAM/gateway: "result": null) or 'absent'

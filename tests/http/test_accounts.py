@@ -183,26 +183,8 @@ class AccountTest(harness.ServerTest):
                                                   result_info={'total_size': len(accts)}))
 
     def org_walk(self, org, page_size, query=(), auth=TOKEN_A):
-        """Follows next_page_token to the end; returns (items, pages) where
-        pages lists (number of items, total_size) per page."""
-        items, pages, token = [], [], None
-        while True:
-            q = list(query)
-            if page_size is not None:
-                q.append(('page_size', page_size))
-            if token is not None:
-                q.append(('page_token', token))
-            env = self.org_accounts(org, q, auth=auth)
-            info = env['result_info']
-            self.assertLessEqual(set(info), {'next_page_token', 'total_size'})
-            pages.append((len(env['result']), info['total_size']))
-            items += env['result']
-            if 'next_page_token' not in info:
-                return items, pages
-            token = info['next_page_token']
-            self.assertIsInstance(token, str)
-            self.assertTrue(token)
-            self.assertLess(len(pages), 2000, 'paging never ends')
+        """The whole of /organizations/{org}/accounts, page by page."""
+        return self.cursor_walk(lambda q: self.org_accounts(org, q, auth=auth), page_size, query)
 
     def profile(self, acct, auth=TOKEN_A):
         r = self.req('GET', self.url(acct, '/profile'), auth=auth)
@@ -310,15 +292,7 @@ class Create(AccountTest):
             out.append(srv.request('GET', '/accounts'))
             out.append(srv.request('GET', '/organizations/%s/accounts' % oid))
             return out
-        first = run(self.srv)
-        other = harness.Server()
-        try:
-            second = run(other)
-        finally:
-            self.assertEqual(other.stop(), 0)
-        for a, b in zip(first, second):
-            self.assertEqual(a.status, 200, a)
-            self.assertEqual(a.raw, b.raw)
+        first = self.assertSameOnAnotherServer(run)
         accts = [r.json['result'] for r in first[1:3]]
         self.assertNotEqual(accts[0]['id'], accts[1]['id'])
         self.assertNotEqual(accts[1]['id'], first[0].json['result']['id'])

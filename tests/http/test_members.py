@@ -185,26 +185,8 @@ class MemberTest(AccountTest):
         self.assertEqual(r.json, harness.ok_envelope(member))
 
     def member_walk(self, org, page_size, query=(), auth=TOKEN_A):
-        """Follows next_page_token to the end; returns (items, pages) where
-        pages lists (number of items, total_size) per page."""
-        items, pages, token = [], [], None
-        while True:
-            q = list(query)
-            if page_size is not None:
-                q.append(('page_size', page_size))
-            if token is not None:
-                q.append(('page_token', token))
-            env = self.list_members(org, q, auth=auth)
-            info = env['result_info']
-            self.assertLessEqual(set(info), {'next_page_token', 'total_size'})
-            pages.append((len(env['result']), info['total_size']))
-            items += env['result']
-            if 'next_page_token' not in info:
-                return items, pages
-            token = info['next_page_token']
-            self.assertIsInstance(token, str)
-            self.assertTrue(token)
-            self.assertLess(len(pages), 2000, 'paging never ends')
+        """The whole of /organizations/{org}/members, page by page."""
+        return self.cursor_walk(lambda q: self.list_members(org, q, auth=auth), page_size, query)
 
     def remove(self, org, member, auth=TOKEN_A, body=None):
         r = self.req('DELETE', self.murl(org, member), body, auth=auth)
@@ -445,15 +427,7 @@ class Create(MemberTest):
             out.append(srv.request('GET', url))
             out.append(srv.request('GET', url + '/' + out[1].json['result']['id']))
             return out
-        first = run(self.srv)
-        other = harness.Server()
-        try:
-            second = run(other)
-        finally:
-            self.assertEqual(other.stop(), 0)
-        for a, b in zip(first, second):
-            self.assertEqual(a.status, 200, a)
-            self.assertEqual(a.raw, b.raw)
+        first = self.assertSameOnAnotherServer(run)
         members = [first[1].json['result']] + first[2].json['result']
         self.assertEqual(len({m['id'] for m in members}), 3)
         times = [m['create_time'] for m in members]

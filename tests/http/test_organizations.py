@@ -116,26 +116,10 @@ class OrgTest(harness.ServerTest):
         return [o['name'] for o in env['result']]
 
     def walk(self, page_size, query=(), auth=TOKEN_A):
-        """Follows next_page_token to the end; returns (ids, pages) where
-        pages lists (number of items, total_size) per page."""
-        ids, pages, token = [], [], None
-        while True:
-            q = list(query)
-            if page_size is not None:
-                q.append(('page_size', page_size))
-            if token is not None:
-                q.append(('page_token', token))
-            env = self.list(q, auth=auth)
-            info = env['result_info']
-            self.assertLessEqual(set(info), {'next_page_token', 'total_size'})
-            pages.append((len(env['result']), info['total_size']))
-            ids += [o['id'] for o in env['result']]
-            if 'next_page_token' not in info:
-                return ids, pages
-            token = info['next_page_token']
-            self.assertIsInstance(token, str)
-            self.assertTrue(token)
-            self.assertLess(len(pages), 2000, 'paging never ends')
+        """The ids of the whole of /organizations, and the pages (as
+        cursor_walk)."""
+        items, pages = self.cursor_walk(lambda q: self.list(q, auth=auth), page_size, query)
+        return [o['id'] for o in items], pages
 
     def assertNotFound(self, resp, id):
         self.assertError(resp, 404, [1101], result_key='absent')
@@ -182,15 +166,7 @@ class CreateAndGet(OrgTest):
                                    {'name': 'three', 'parent': {'id': out[0].json['result']['id']}}))
             out.append(srv.request('GET', '/organizations'))
             return out
-        first = run(self.srv)
-        other = harness.Server()
-        try:
-            second = run(other)
-        finally:
-            self.assertEqual(other.stop(), 0)
-        for a, b in zip(first, second):
-            self.assertEqual(a.status, 200, a)
-            self.assertEqual(a.raw, b.raw)
+        first = self.assertSameOnAnotherServer(run)
         orgs = [r.json['result'] for r in first[:3]]
         self.assertEqual(len({o['id'] for o in orgs}), 3)
         times = [o['create_time'] for o in orgs]
