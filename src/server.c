@@ -15,8 +15,8 @@
  * turn one COMMIT saves them all and they are resumed and answered.
  * Nothing is answered before it is committed, so every answered write
  * survives a crash as before, but the commit's WAL writes are shared. A
- * read is answered at once unless a write came before it in the turn (it
- * may see that write, so it waits for the commit with it). One
+ * read is answered at once unless it or anything before it in the turn
+ * wrote (it may see that write, so it waits for the commit with it). One
  * transaction a turn also takes SQLite's file locks once a turn rather
  * than once a statement.
  *
@@ -497,7 +497,9 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 		s->group_open = 1;
 	}
 	router_dispatch(r);
-	if (s->ngroup || !is_read(r->method)) {
+	/* a read is answered at once only if nothing in the group wrote
+	 * (itself included: the first use of a credential makes a user) */
+	if (s->ngroup || !is_read(r->method) || store_group_wrote(st)) {
 		r->held = 1;
 		MHD_suspend_connection(c);
 		s->group_conn[s->ngroup] = c;

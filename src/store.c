@@ -68,6 +68,7 @@ struct store {
 	struct cached cache[STMT_CACHE];
 	uint64_t tick;
 	int depth; /* transactions open */
+	sqlite3_int64 group_changes; /* sqlite3_total_changes64() when the group began */
 	int schema_version;
 	unsigned char secret[16];
 	struct snapshot *snapshots; /* oldest first */
@@ -222,6 +223,11 @@ static int tx(struct store *st, const char *sql)
  * server run many writes in one group (store_group_begin()). */
 static int begin(struct store *st)
 {
+	/* SQLite rolled the outer transaction back by itself (a full disk):
+	 * a SAVEPOINT now would start a transaction of its own, committed at
+	 * its RELEASE, while the group says nothing was kept */
+	if (st->depth && sqlite3_get_autocommit(st->db))
+		return error("sqlite: the transaction this write was to join was rolled back");
 	if (tx(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
 		return error("sqlite: cannot begin a transaction: %s", sqlite3_errmsg(st->db));
 	st->depth++;
@@ -334,7 +340,13 @@ int store_group_begin(struct store *st, int write)
 	if (tx(st, write ? "BEGIN IMMEDIATE" : "BEGIN") < 0)
 		return error("sqlite: cannot begin a transaction: %s", sqlite3_errmsg(st->db));
 	st->depth++;
+	st->group_changes = sqlite3_total_changes64(st->db);
 	return 0;
+}
+
+int store_group_wrote(struct store *st)
+{
+	return sqlite3_total_changes64(st->db) != st->group_changes;
 }
 
 int store_group_intact(struct store *st)

@@ -65,9 +65,13 @@ int store_transaction(struct store *st, int (*fn)(struct store *st, void *arg), 
  * by itself (it does after a full disk or an I/O error): every write in it
  * is lost and must not be answered as done. store_group_commit() ends the
  * group: 0 if it is committed, -1 if it failed and nothing in it was kept.
- * Both return -1 with the reason in the log. */
+ * Both return -1 with the reason in the log. store_group_wrote() is 1 once
+ * anything in the group changed a row (a read can: in open mode, the
+ * first use of a credential makes its user), so that its answer waits for
+ * the commit. */
 int store_group_begin(struct store *st, int write);
 int store_group_intact(struct store *st);
+int store_group_wrote(struct store *st);
 int store_group_commit(struct store *st);
 
 /* --- users and credentials --- */

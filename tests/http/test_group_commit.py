@@ -5,8 +5,9 @@
   other writes as they were: 32 clients send at once, round after round,
   a mix of creates that must work and writes the store refuses; every
   create answered 200 is there, nothing refused is.
-- A commit that fails answers 500 (1099) to every write of its group, and
-  then none of them is there: the server runs with a file-size limit, so
+- A commit that fails answers 500 (1099) to every write of its group (a
+  read that wrote, as the first use of a token does, included: it is not
+  answered before its commit), and then none of them is there: the server runs with a file-size limit, so
   the WAL cannot grow past it. Every write answered 200 is in the state
   and survives a restart; every write answered 500 is in neither. Reads
   go on being answered.
@@ -194,6 +195,36 @@ class GroupTest(unittest.TestCase):
         self.assertEqual(names & unsaved, set())
         r = srv.request('POST', '/organizations', {'name': 'after'})
         self.assertEqual(r.status, 200, r)
+        self.stop(srv)
+
+    def test_group_2b_a_read_that_writes_waits_for_its_commit(self):
+        srv = harness.Server(db=self.db)
+        made = [srv.request('POST', '/organizations', {'name': 'Kept %d' % i}).json['result']['id']
+                for i in range(20)]
+        srv.proc.kill()                 # the WAL stays, holding those writes
+        srv.proc.wait()
+        srv.stop()
+        size = os.path.getsize(self.db + '-wal')
+        self.assertGreater(size, 32 * 1024)
+
+        def full():
+            # the files may not grow: every new WAL frame would go past
+            # the end of the WAL, so every commit fails
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        srv = harness.Server(db=self.db, preexec=full)
+        # the first use of a token makes its user: a write, in a GET
+        r = srv.request('GET', '/user', auth='a-token-never-seen')
+        self.assertEqual(r.status, 500, r)
+        self.assertEqual([e['code'] for e in r.json['errors']], [1099], r)
+        self.assertIsNone(r.json['result'])
+        # a read that writes nothing is answered from what is saved
+        self.assertEqual(sorted(all_orgs(srv)), sorted(made))
+        r = srv.request('POST', '/organizations', {'name': 'Lost'})
+        self.assertEqual(r.status, 500, r)
+        self.stop(srv)
+        srv = harness.Server(db=self.db)
+        self.assertEqual(sorted(all_orgs(srv)), sorted(made))
         self.stop(srv)
 
     def test_group_3_control_calls_run_between_groups(self):
