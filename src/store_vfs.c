@@ -6,20 +6,32 @@
  * header, then the page), so a group commit of 30 pages made 60 system
  * calls; perf put a fifth of a POST there. Gathered, it is one.
  *
+ * What is gathered: only appends, writes past everything already in
+ * this generation of the WAL (a write at offset 0, the WAL header, starts
+ * a generation). A write below that (SQLite rewrites frame headers after
+ * the commit frame when a transaction spilled pages, and overwrites a
+ * spilled page in place) sends the gathered bytes out and is written
+ * through, so its failure is SQLite's to see.
+ *
  * When the gathered bytes go out (the rules that keep this safe):
  * - at once after the page of a commit frame (a frame header whose
  *   "database size after commit" field is not 0: the WAL file format,
- *   sqlite.org/fileformat2.html#walformat). SQLite publishes a commit in
- *   the shared WAL index only after its frames are written, so every
- *   frame a reader or the checkpointer can see is in the file, and an
- *   answered write is in the kernel as before (it survives a crash of the
- *   process). A failed write fails the commit, which SQLite rolls back;
+ *   sqlite.org/fileformat2.html#walformat), inside SQLite's write call.
+ *   SQLite publishes a commit in the shared WAL index only after its
+ *   frames are written, so every frame a reader or the checkpointer can
+ *   see is in the file, and an answered write is in the kernel as before
+ *   (it survives a crash of the process). A failed write fails the
+ *   commit, which SQLite rolls back;
  * - before anything else is done with the file (a read, a write that does
  *   not follow the gathered bytes, sync, truncate, size, close, file
  *   control), so that the file always reads as SQLite wrote it;
  * - before the connection touches the shared WAL index (xShmBarrier,
  *   xShmLock, xShmUnmap on its database file): a second guard for the
  *   publish rule, in case a commit frame is ever written some other way.
+ * A failure to send them out sticks: every later write, read, sync and
+ * lock of that WAL fails with it, so that no commit can be made on top of
+ * frames that are not in the file, until the transaction is over (the
+ * write lock is let go).
  *
  * Each connection's WAL file is found from its database file through the
  * name SQLite opened them with (sqlite3_filename_database()); a connection
@@ -51,7 +63,9 @@ struct vfile {
 	unsigned char *buf;
 	sqlite3_int64 at;
 	int len, cap;
+	sqlite3_int64 end;    /* past every byte written or gathered in this generation */
 	int commit_next;      /* the next write is a commit frame's page */
+	int err;              /* a write failed: see above */
 };
 
 static sqlite3_vfs vfs;
@@ -71,7 +85,9 @@ static int flush(struct vfile *f)
 		rc = f->real->pMethods->xWrite(f->real, f->buf + done, n, f->at + done);
 	}
 	f->len = 0;
-	return rc;
+	if (rc != SQLITE_OK && !f->err)
+		f->err = rc;
+	return f->err;
 }
 
 static int v_close(sqlite3_file *file)
@@ -107,6 +123,16 @@ static int v_read(sqlite3_file *file, void *out, int amt, sqlite3_int64 off)
 	return rc != SQLITE_OK ? rc : f->real->pMethods->xRead(f->real, out, amt, off);
 }
 
+/* Writes through, keeping a failure for the rules above. */
+static int write_through(struct vfile *f, const void *data, int amt, sqlite3_int64 off)
+{
+	int rc = f->real->pMethods->xWrite(f->real, data, amt, off);
+
+	if (rc != SQLITE_OK && f->is_wal && !f->err)
+		f->err = rc;
+	return rc;
+}
+
 /* Big-endian 32 bits at @p. */
 static unsigned get32(const unsigned char *p)
 {
@@ -120,14 +146,29 @@ static int v_write(sqlite3_file *file, const void *data, int amt, sqlite3_int64 
 
 	if (!f->is_wal)
 		return f->real->pMethods->xWrite(f->real, data, amt, off);
-	f->commit_next = amt == FRAME_HDR && get32((const unsigned char *)data + 4) != 0;
+	if (f->err)
+		return f->err;
+	f->commit_next = 0;
+	if (off == 0) /* the WAL header: a new generation */
+		f->end = 0;
+	if (off < f->end && !(f->len && off == f->at + f->len)) {
+		/* a rewrite: after what came before, and seen to fail */
+		rc = flush(f);
+		if (rc != SQLITE_OK)
+			return rc;
+		if (off + amt > f->end)
+			f->end = off + amt;
+		return write_through(f, data, amt, off);
+	}
 	if (f->len && (off != f->at + f->len || f->len + amt > GATHER_MAX)) {
 		rc = flush(f);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
+	f->end = off + amt;
+	f->commit_next = amt == FRAME_HDR && get32((const unsigned char *)data + 4) != 0;
 	if (amt > WRITE_MAX)
-		return f->real->pMethods->xWrite(f->real, data, amt, off);
+		return write_through(f, data, amt, off);
 	if (f->len + amt > f->cap) {
 		int cap = f->cap ? f->cap : 64 * 1024;
 		unsigned char *buf;
@@ -137,8 +178,7 @@ static int v_write(sqlite3_file *file, const void *data, int amt, sqlite3_int64 
 		buf = realloc(f->buf, (size_t)cap);
 		if (!buf) {
 			rc = flush(f);
-			return rc != SQLITE_OK ? rc :
-						 f->real->pMethods->xWrite(f->real, data, amt, off);
+			return rc != SQLITE_OK ? rc : write_through(f, data, amt, off);
 		}
 		f->buf = buf;
 		f->cap = cap;
@@ -155,7 +195,11 @@ static int v_truncate(sqlite3_file *file, sqlite3_int64 size)
 	struct vfile *f = (struct vfile *)file;
 	int rc = flush(f);
 
-	return rc != SQLITE_OK ? rc : f->real->pMethods->xTruncate(f->real, size);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (f->end > size)
+		f->end = size;
+	return f->real->pMethods->xTruncate(f->real, size);
 }
 
 static int v_sync(sqlite3_file *file, int flags)
@@ -227,6 +271,14 @@ static int v_shm_lock(sqlite3_file *file, int offset, int n, int flags)
 	struct vfile *f = (struct vfile *)file;
 	int rc = flush(f->wal);
 
+	if (flags & SQLITE_SHM_UNLOCK) {
+		/* always let go; the write lock (slot 0) going ends the
+		 * transaction a failed write belonged to */
+		int rc2 = f->real->pMethods->xShmLock(f->real, offset, n, flags);
+		if (offset == 0 && f->wal)
+			f->wal->err = SQLITE_OK;
+		return rc2;
+	}
 	return rc != SQLITE_OK ? rc : f->real->pMethods->xShmLock(f->real, offset, n, flags);
 }
 

@@ -678,6 +678,62 @@ TEST("store: a commit is in the files when it is published: another process's re
 	file_store_remove(dir, path);
 }
 
+/* Copies the file @from to @to; 0 on success (a missing @from copies as
+ * nothing). */
+static int copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!in)
+		return 0;
+	out = fopen(to, "wb");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = -1;
+	return rc;
+}
+
+TEST("store: a group too big for the page cache is whole in the files once committed")
+{
+	char dir[] = "/tmp/cfmock-spill-XXXXXX", path[64], from[80], to[96], copy[80];
+	struct store *st;
+	struct user u;
+	sqlite3 *db = NULL;
+
+	st = file_store(dir, path, sizeof(path), "tok-spill", &u);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	/* 6,000 creates change more pages than the 2 MB cache holds: SQLite
+	 * writes some to the WAL before the commit, and rewrites frame
+	 * headers after it */
+	CHECK_EQ_INT(group_of_creates(st, &u, 6000), 0);
+	/* what a crash would leave, taken while the store is still open */
+	snprintf(copy, sizeof(copy), "%s/copy.db", dir);
+	CHECK_EQ_INT(copy_file(path, copy), 0);
+	snprintf(from, sizeof(from), "%s-wal", path);
+	snprintf(to, sizeof(to), "%s-wal", copy);
+	CHECK_EQ_INT(copy_file(from, to), 0);
+	CHECK_EQ_INT(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READWRITE, "unix"), SQLITE_OK);
+	CHECK_EQ_INT(scalar(db, "SELECT count(*) FROM organizations"), 6000);
+	CHECK_EQ_INT(scalar(db, "SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'"),
+		     0);
+	sqlite3_close(db);
+	store_close(st);
+	file_store_remove(dir, copy);
+	file_store_remove(dir, path);
+}
+
 TEST("store: a database of a newer schema is refused")
 {
 	char *err = NULL;
