@@ -10,6 +10,7 @@ import json
 import os
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -177,6 +178,33 @@ def run_cfmock(*args, env=None, timeout=10):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
+def read_to_close(sock, reset_ok=False):
+    """Everything sock receives until the peer closes it (or resets it,
+    with reset_ok)."""
+    data = b''
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            if not reset_ok:
+                raise
+            return data
+        if not chunk:
+            return data
+        data += chunk
+
+
+def assert_database_sound(test, path):
+    """The SQLite file at path passes integrity_check and
+    foreign_key_check (test: the unittest.TestCase that asserts)."""
+    conn = sqlite3.connect(path)
+    try:
+        test.assertEqual(conn.execute('PRAGMA integrity_check').fetchall(), [('ok',)])
+        test.assertEqual(conn.execute('PRAGMA foreign_key_check').fetchall(), [])
+    finally:
+        conn.close()
+
+
 def ok_envelope(result, **extra):
     """The whole success envelope cfmock sends."""
     env = {'success': True, 'errors': [], 'messages': [], 'result': result}
@@ -200,6 +228,17 @@ class ServerTest(unittest.TestCase):
 
     def req(self, *a, **kw):
         return self.srv.request(*a, **kw)
+
+    def server(self, *args, **kw):
+        """Another server for this test, stopped (exit 0 expected) at the
+        end."""
+        srv = Server(*args, **kw)
+
+        def stop():
+            code = srv.stop()
+            self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, srv.stderr.decode()))
+        self.addCleanup(stop)
+        return srv
 
     def cursor_walk(self, fetch, page_size, query=()):
         """Follows next_page_token to the end of a cursor list: fetch(q)

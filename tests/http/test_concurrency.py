@@ -22,7 +22,6 @@ database file ends with PRAGMA integrity_check and foreign_key_check."""
 import os
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -432,12 +431,7 @@ class OnFileTest(ConcurrencyTest):
     def tearDown(self):
         try:
             super().tearDown()
-            conn = sqlite3.connect(self.db)
-            try:
-                self.assertEqual(conn.execute('PRAGMA integrity_check').fetchall(), [('ok',)])
-                self.assertEqual(conn.execute('PRAGMA foreign_key_check').fetchall(), [])
-            finally:
-                conn.close()
+            harness.assert_database_sound(self, self.db)
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 

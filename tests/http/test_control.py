@@ -71,17 +71,6 @@ def write_json(obj_or_bytes):
 class ControlTest(AccountMemberTest):
     """Helpers for the control API."""
 
-    def server(self, *args, **kw):
-        """Another server for this test, stopped (exit 0 expected) at the
-        end."""
-        srv = harness.Server(*args, **kw)
-
-        def stop():
-            code = srv.stop()
-            self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, srv.stderr.decode()))
-        self.addCleanup(stop)
-        return srv
-
     def on(self, srv):
         """A context in which self.req (and every helper) talks to srv."""
         test = self

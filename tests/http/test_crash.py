@@ -18,7 +18,6 @@ must still be there after round 3."""
 import os
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -326,12 +325,7 @@ class CrashTest(unittest.TestCase):
         self.assertEqual(set(holder), {a['id'] for a in accounts if 'managed_by' in a})
 
     def check_file(self):
-        conn = sqlite3.connect(self.db)
-        try:
-            self.assertEqual(conn.execute('PRAGMA integrity_check').fetchall(), [('ok',)])
-            self.assertEqual(conn.execute('PRAGMA foreign_key_check').fetchall(), [])
-        finally:
-            conn.close()
+        harness.assert_database_sound(self, self.db)
 
     def test_crash_1_answered_writes_survive_sigkill_rounds(self):
         total = 0

@@ -31,15 +31,6 @@ def injected(code, message):
 
 
 class FaultTest(MemberTest):
-    def server(self, *args, **kw):
-        srv = harness.Server(*args, **kw)
-
-        def stop():
-            code = srv.stop()
-            self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, srv.stderr.decode()))
-        self.addCleanup(stop)
-        return srv
-
     def add_fault(self, rule, srv=None):
         """POST /_cfmock/faults; returns the rule as answered, checked
         against what was asked."""
@@ -95,15 +86,7 @@ class FaultTest(MemberTest):
             head = '%s %s HTTP/1.1\r\n%s\r\n' % (
                 method, path, ''.join('%s: %s\r\n' % kv for kv in h.items()))
             s.sendall(head.encode() + body)
-            got = b''
-            try:
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    got += chunk
-            except ConnectionResetError:
-                pass
+            got = harness.read_to_close(s, reset_ok=True)
             self.assertEqual(got, b'', 'an answer came on a dropped connection')
         finally:
             s.close()

@@ -26,15 +26,6 @@ BODY_LIMIT = 64 * 1024
 
 
 class JournalTest(MemberTest):
-    def server(self, *args, **kw):
-        srv = harness.Server(*args, **kw)
-
-        def stop():
-            code = srv.stop()
-            self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, srv.stderr.decode()))
-        self.addCleanup(stop)
-        return srv
-
     def journal(self, query=None, srv=None):
         """GET /_cfmock/requests: the whole answer, checked for its shape."""
         r = (srv or self.srv).request('GET', '/_cfmock/requests', auth=None, query=query)

@@ -203,12 +203,7 @@ class Limits(harness.ServerTest):
             for _ in range(4):
                 s.sendall(b'400\r\n' + b' ' * 1024 + b'\r\n')
             s.sendall(b'0\r\n\r\n')
-            data = b''
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = harness.read_to_close(s)
         finally:
             s.close()
         self.assertTrue(data.startswith(b'HTTP/1.1 413'), data[:100])

@@ -112,17 +112,6 @@ class SlowTest(harness.ServerTest):
     def connect(self):
         return socket.create_connection((self.srv.host, self.srv.port), timeout=10)
 
-    def server(self, *args, **kw):
-        """Another server for this test, stopped (exit 0 expected) at the
-        end."""
-        srv = harness.Server(*args, **kw)
-
-        def stop():
-            code = srv.stop()
-            self.assertEqual(code, 0, 'cfmock exited %d; stderr: %s' % (code, srv.stderr.decode()))
-        self.addCleanup(stop)
-        return srv
-
     def trickle_many(self, srv, heads):
         """Trickles each head on its own connection at once; returns the
         close times (None: never closed)."""
@@ -217,12 +206,7 @@ class SlowTest(harness.ServerTest):
             for i in range(0, len(req), len(req) // 3 + 1):
                 s.sendall(req[i:i + len(req) // 3 + 1])
                 time.sleep(0.5)
-            data = b''
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = harness.read_to_close(s)
         finally:
             s.close()
         self.assertTrue(data.startswith(b'HTTP/1.1 200'), data[:200])
