@@ -25,31 +25,34 @@ void accounts_update(struct req *r);
 void accounts_delete(struct req *r);
 void accounts_move(struct req *r);
 void accounts_move_batch(struct req *r);
-void accounts_organizations(struct req *r);
+void accounts_organizations_list(struct req *r);
 void accounts_profile_get(struct req *r);
 void accounts_profile_update(struct req *r);
 
-/* api_members.c: organization members */
-void members_list(struct req *r);
-void members_create(struct req *r);
-void members_batch_create(struct req *r);
-void members_get(struct req *r);
-void members_delete(struct req *r);
+/* api_org_members.c: organization members */
+void org_members_list(struct req *r);
+void org_members_create(struct req *r);
+void org_members_batch_create(struct req *r);
+void org_members_get(struct req *r);
+void org_members_delete(struct req *r);
 
-/* api_account_members.c: account members and roles */
+/* api_account_members.c */
 void account_members_list(struct req *r);
 void account_members_create(struct req *r);
 void account_members_get(struct req *r);
 void account_members_update(struct req *r);
 void account_members_delete(struct req *r);
+
+/* api_roles.c */
 void roles_list(struct req *r);
 void roles_get(struct req *r);
 
-/* api_users.c: the caller's user and token verify */
-void user_get(struct req *r);
-void user_patch(struct req *r);
+/* api_users.c: the caller's own user */
+void users_get(struct req *r);
+void users_update(struct req *r);
+
+/* api_tokens.c: both verify routes */
 void tokens_verify(struct req *r);
-void account_tokens_verify(struct req *r);
 
 /* api_control.c: cfmock's own API under /_cfmock */
 void control_health(struct req *r);
@@ -71,6 +74,11 @@ void control_fault_delete(struct req *r);
  * (@nf is that error), STORE_ERROR as a 500. */
 void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id);
 
+/* The account named by the route's first parameter must be one the caller
+ * sees: otherwise 404 / ERR_ACCOUNT_NOT_FOUND, as for one that does not
+ * exist (routes under /accounts/{id} that keep no state of their own). */
+int account_visible_or_reply(struct req *r);
+
 /* An id in a body that names an organization (parent.id, unit.id,
  * destination_organization_id): one of another shape cannot name one of
  * ours, and answers like an unknown one (400 / 1103 at @pointer). */
@@ -79,19 +87,19 @@ int org_ref_or_reply(struct req *r, const char *pointer, const char *id);
 /* A store read of one object by id, as the caller sees it. */
 typedef enum store_rc store_lookup_fn(struct store *st, const struct user *u, const char *id,
 				      cJSON **out);
-typedef enum store_rc store_profile_set_fn(struct store *st, const struct user *u,
-					   const char *id, const struct org_profile *p);
+typedef enum store_rc store_profile_update_fn(struct store *st, const struct user *u,
+					   const char *id, const struct profile *p);
 /* GET of the object named by the route's first parameter: 200 with what
  * @fn finds, or the error @nf (404) when it finds nothing. */
-void reply_lookup(struct req *r, store_lookup_fn *fn, enum err nf);
+void api_lookup(struct req *r, store_lookup_fn *fn, enum err nf);
 /* PUT .../profile of the object named by the route's first parameter: all
  * five fields required, 204 with no body (CONTRACT.md 0.6). */
-void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf);
+void api_profile_update(struct req *r, store_profile_update_fn *fn, enum err nf);
 
 /* Reads a profile object (all five strings required) at @pointer inside
  * @obj into @out; replies and returns -1 when it is not one. */
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
-		     struct org_profile *out, int *out_present);
+		     struct profile *out, int *out_present);
 
 /* 1 if @v is one of the NULL-ended @allowed. */
 int one_of(const char *v, const char *const *allowed);

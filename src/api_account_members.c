@@ -1,5 +1,5 @@
-/* api_account_members.c: /accounts/{id}/members and /accounts/{id}/roles
- * (CONTRACT.md 4.3, the IAM family). */
+/* api_account_members.c: /accounts/{id}/members (CONTRACT.md 4.3, the IAM
+ * family). Validation here, state in store_account_members_*. */
 #include "api.h"
 
 #include <stdio.h>
@@ -203,7 +203,7 @@ void account_members_create(struct req *r)
 		return;
 	m.roles = roles;
 	m.policies = policies;
-	rc = store_account_members_add(r->app->store, &r->user, req_param(r, 0), &m, &out);
+	rc = store_account_members_create(r->app->store, &r->user, req_param(r, 0), &m, &out);
 	free(policies);
 	if (rc == STORE_CONFLICT) {
 		char *where = xasprintf("account '%s'", req_param(r, 0));
@@ -309,40 +309,4 @@ void account_members_list(struct req *r)
 		return;
 	}
 	reply_page_list(r, items, page, per_page, total);
-}
-
-void roles_list(struct req *r)
-{
-	int64_t page, per_page, i;
-	cJSON *items;
-	enum store_rc rc;
-
-	if (paging_pages_or_reply(r, &page, &per_page) < 0)
-		return;
-	rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
-		return;
-	}
-	items = cJSON_CreateArray();
-	for (i = (page - 1) * per_page; i < page * per_page && i < (int64_t)roles_count; i++)
-		cJSON_AddItemToArray(items, role_json(role_at((size_t)i)));
-	reply_page_list(r, items, page, per_page, (int64_t)roles_count);
-}
-
-void roles_get(struct req *r)
-{
-	const struct role *role;
-	enum store_rc rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
-
-	if (rc != STORE_OK) {
-		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
-		return;
-	}
-	role = role_find(req_param(r, 1));
-	if (!role) {
-		reply_error(r, ERR_ROLE_NOT_FOUND, req_param(r, 1));
-		return;
-	}
-	reply_ok(r, role_json(role));
 }

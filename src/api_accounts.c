@@ -103,7 +103,7 @@ void accounts_create(struct req *r)
 
 void accounts_get(struct req *r)
 {
-	reply_lookup(r, store_accounts_get, ERR_ACCOUNT_NOT_FOUND);
+	api_lookup(r, store_accounts_get, ERR_ACCOUNT_NOT_FOUND);
 }
 
 /* settings.abuse_contact_email: an email, or "" for none. */
@@ -310,18 +310,18 @@ void accounts_move_batch(struct req *r)
 	reply_ok(r, out);
 }
 
-void accounts_organizations(struct req *r)
+void accounts_organizations_list(struct req *r)
 {
 	/* CF-API: no pagination, so no result_info */
-	reply_lookup(r, store_accounts_organizations, ERR_ACCOUNT_NOT_FOUND);
+	api_lookup(r, store_accounts_organizations_list, ERR_ACCOUNT_NOT_FOUND);
 }
 
 void accounts_profile_get(struct req *r)
 {
-	reply_lookup(r, store_accounts_profile_get, ERR_ACCOUNT_NOT_FOUND);
+	api_lookup(r, store_accounts_profile_get, ERR_ACCOUNT_NOT_FOUND);
 }
 
 void accounts_profile_update(struct req *r)
 {
-	reply_profile_put(r, store_accounts_profile_set, ERR_ACCOUNT_NOT_FOUND);
+	api_profile_update(r, store_accounts_profile_update, ERR_ACCOUNT_NOT_FOUND);
 }

@@ -20,6 +20,16 @@ void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
 		reply_error(r, ERR_INTERNAL, "the database failed; see the server log");
 }
 
+int account_visible_or_reply(struct req *r)
+{
+	enum store_rc rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
+
+	if (rc == STORE_OK)
+		return 0;
+	reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));
+	return -1;
+}
+
 int org_ref_or_reply(struct req *r, const char *pointer, const char *id)
 {
 	if (is_hex_id(id))
@@ -28,7 +38,7 @@ int org_ref_or_reply(struct req *r, const char *pointer, const char *id)
 	return -1;
 }
 
-void reply_lookup(struct req *r, store_lookup_fn *fn, enum err nf)
+void api_lookup(struct req *r, store_lookup_fn *fn, enum err nf)
 {
 	const char *id = req_param(r, 0);
 	cJSON *out = NULL;
@@ -41,10 +51,10 @@ void reply_lookup(struct req *r, store_lookup_fn *fn, enum err nf)
 	reply_ok(r, out);
 }
 
-void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf)
+void api_profile_update(struct req *r, store_profile_update_fn *fn, enum err nf)
 {
 	const char *id = req_param(r, 0);
-	struct org_profile p;
+	struct profile p;
 	int present;
 	enum store_rc rc;
 
@@ -60,7 +70,7 @@ void reply_profile_put(struct req *r, store_profile_set_fn *fn, enum err nf)
 }
 
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
-		     struct org_profile *out, int *out_present)
+		     struct profile *out, int *out_present)
 {
 	const char **fields[] = {
 		&out->business_address, &out->business_email, &out->business_name,

@@ -43,7 +43,7 @@ void control_reset(struct req *r)
 	/* The store first (it draws a new page-token secret), then the seeded
 	 * id stream and the fake clock start again: the same calls after a
 	 * reset make the same ids and times as after a start. */
-	if (store_reset(r->app->store) != STORE_OK) {
+	if (store_control_reset(r->app->store) != STORE_OK) {
 		reply_error(r, ERR_INTERNAL, "the database could not be emptied; see the server log");
 		return;
 	}
@@ -71,7 +71,7 @@ void control_reset(struct req *r)
 void control_state(struct req *r)
 {
 	cJSON *out = NULL;
-	enum store_rc rc = store_export(r->app->store, &out);
+	enum store_rc rc = store_control_state(r->app->store, &out);
 
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");
@@ -115,7 +115,7 @@ void control_snapshot_save(struct req *r)
 
 	if (snapshot_name_or_reply(r, &name) < 0)
 		return;
-	rc = store_snapshot_save(r->app->store, name, r->app->cfg->max_snapshots);
+	rc = store_control_snapshot_save(r->app->store, name, r->app->cfg->max_snapshots);
 	if (rc == STORE_CONFLICT) {
 		reply_error(r, ERR_SNAPSHOT_LIMIT, r->app->cfg->max_snapshots);
 		return;
@@ -134,7 +134,7 @@ void control_snapshot_restore(struct req *r)
 
 	if (snapshot_name_or_reply(r, &name) < 0)
 		return;
-	rc = store_snapshot_restore(r->app->store, name);
+	rc = store_control_snapshot_restore(r->app->store, name);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_SNAPSHOT_NOT_FOUND, name);
 		return;
@@ -149,7 +149,7 @@ void control_snapshot_delete(struct req *r)
 
 	if (snapshot_name_or_reply(r, &name) < 0)
 		return;
-	rc = store_snapshot_drop(r->app->store, name);
+	rc = store_control_snapshot_delete(r->app->store, name);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_SNAPSHOT_NOT_FOUND, name);
 		return;
@@ -159,13 +159,13 @@ void control_snapshot_delete(struct req *r)
 
 void control_snapshots_list(struct req *r)
 {
-	reply_json(r, 200, store_snapshot_list(r->app->store));
+	reply_json(r, 200, store_control_snapshots_list(r->app->store));
 }
 
 void control_snapshots_clear(struct req *r)
 {
-	store_snapshot_drop_all(r->app->store);
-	reply_json(r, 200, store_snapshot_list(r->app->store));
+	store_control_snapshots_clear(r->app->store);
+	reply_json(r, 200, store_control_snapshots_list(r->app->store));
 }
 
 void control_requests_list(struct req *r)

@@ -27,7 +27,7 @@ void organizations_list(struct req *r)
 	/* the scalar filters, in list_filters order after "id" */
 	const char *v[ARRAY_SIZE(list_filters) - 2];
 	const char *ids[MAX_ID_FILTERS];
-	struct org_filter f;
+	struct organization_filter f;
 	struct cursor c;
 	int64_t last, total;
 	cJSON *items;
@@ -66,7 +66,7 @@ void organizations_list(struct req *r)
 
 	if (paging_cursor_or_reply(r, list_filters, &c) < 0)
 		return;
-	rc = store_orgs_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last, &more,
+	rc = store_organizations_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last, &more,
 			     &total);
 	paging_cursor_release(&c);
 	if (rc != STORE_OK) {
@@ -82,8 +82,8 @@ void organizations_list(struct req *r)
 
 void organizations_create(struct req *r)
 {
-	struct org_new o;
-	struct org_profile profile;
+	struct organization_new o;
+	struct profile profile;
 	const cJSON *parent;
 	int has_profile;
 	cJSON *out = NULL;
@@ -99,7 +99,7 @@ void organizations_create(struct req *r)
 		o.profile = &profile;
 	if (o.parent_id && org_ref_or_reply(r, "/parent/id", o.parent_id) < 0)
 		return;
-	rc = store_orgs_create(r->app->store, &r->user, &o, &out);
+	rc = store_organizations_create(r->app->store, &r->user, &o, &out);
 	if (rc == STORE_NOT_FOUND) {
 		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
 		return;
@@ -113,7 +113,7 @@ void organizations_create(struct req *r)
 
 void organizations_get(struct req *r)
 {
-	reply_lookup(r, store_orgs_get, ERR_ORG_NOT_FOUND);
+	api_lookup(r, store_organizations_get, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_update(struct req *r)
@@ -127,7 +127,7 @@ void organizations_update(struct req *r)
 	 * profile has its own endpoint). */
 	if (name_or_reply(r, ORG_NAME_MAX, &name) < 0)
 		return;
-	rc = store_orgs_rename(r->app->store, &r->user, id, name, &out);
+	rc = store_organizations_update(r->app->store, &r->user, id, name, &out);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);
 		return;
@@ -139,7 +139,7 @@ void organizations_delete(struct req *r)
 {
 	const char *id = req_param(r, 0);
 	char *what = NULL;
-	enum store_rc rc = store_orgs_delete(r->app->store, &r->user, id, &what);
+	enum store_rc rc = store_organizations_delete(r->app->store, &r->user, id, &what);
 	cJSON *out;
 
 	if (rc == STORE_CONFLICT) {
@@ -159,12 +159,12 @@ void organizations_delete(struct req *r)
 
 void organizations_profile_get(struct req *r)
 {
-	reply_lookup(r, store_orgs_profile_get, ERR_ORG_NOT_FOUND);
+	api_lookup(r, store_organizations_profile_get, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_profile_update(struct req *r)
 {
-	reply_profile_put(r, store_orgs_profile_set, ERR_ORG_NOT_FOUND);
+	api_profile_update(r, store_organizations_profile_update, ERR_ORG_NOT_FOUND);
 }
 
 void organizations_accounts_list(struct req *r)
@@ -177,7 +177,7 @@ void organizations_accounts_list(struct req *r)
 	static const char *const directions[] = { "asc", "desc", NULL };
 	const char *v[ARRAY_SIZE(filters)];
 	const char *id = req_param(r, 0);
-	struct org_accounts_filter f;
+	struct organizations_accounts_filter f;
 	struct cursor c;
 	cJSON *items = NULL;
 	char *next = NULL, *last_key = NULL;
@@ -208,7 +208,7 @@ void organizations_accounts_list(struct req *r)
 	f.desc = v[9] && strcmp(v[9], "desc") == 0;
 	if (paging_cursor_or_reply(r, filters, &c) < 0)
 		return;
-	rc = store_orgs_accounts(r->app->store, &r->user, id, &f, c.has_after, c.after,
+	rc = store_organizations_accounts_list(r->app->store, &r->user, id, &f, c.has_after, c.after,
 				 c.after_key, c.limit, &items, &last, &last_key, &more, &total);
 	if (rc != STORE_OK) {
 		paging_cursor_release(&c);

@@ -152,7 +152,7 @@ static int load_token(struct loader *l, const struct user *user, const cJSON *t)
 	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0 &&
 	    strcmp(status, "expired") != 0)
 		return fail(l, "token status must be 'active', 'disabled' or 'expired'");
-	if (store_users_add_token(l->st, user, value, status, id) != STORE_OK)
+	if (store_users_token_create(l->st, user, value, status, id) != STORE_OK)
 		return fail(l, "token '%s' is already defined", value);
 	return 0;
 }
@@ -200,7 +200,7 @@ static int load_user(struct loader *l, const cJSON *u)
 	tokens = get_array(l, u, "tokens", &bad);
 	if (bad)
 		return -1;
-	rc = store_users_add(l->st, &n, &user);
+	rc = store_users_create(l->st, &n, &user);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "a user with this email or id is already defined");
 	if (rc != STORE_OK)
@@ -215,15 +215,15 @@ static int load_user(struct loader *l, const cJSON *u)
 	cJSON_ArrayForEach(t, tokens) {
 		if (!cJSON_IsString(t) || !*t->valuestring)
 			return fail(l, "'service_keys' must hold non-empty strings");
-		if (store_users_add_service_key(l->st, &user, t->valuestring) != STORE_OK)
+		if (store_users_service_key_create(l->st, &user, t->valuestring) != STORE_OK)
 			return fail(l, "service key '%s' is already defined", t->valuestring);
 	}
 	return 0;
 }
 
 /* "profile", if there: an object with the five strings. */
-static int get_profile(struct loader *l, const cJSON *obj, struct org_profile *p,
-		       const struct org_profile **out)
+static int get_profile(struct loader *l, const cJSON *obj, struct profile *p,
+		       const struct profile **out)
 {
 	const cJSON *profile = cJSON_GetObjectItemCaseSensitive(obj, "profile");
 	const char **fields[] = {
@@ -282,7 +282,7 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 			return fail(l, "'status' must be active or canceled");
 		if (n.create_time && clock_parse(n.create_time, &ms) < 0)
 			return fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
-		rc = store_org_members_add(l->st, owner, org_id, &n, 1, &made, &which);
+		rc = store_org_members_create(l->st, owner, org_id, &n, 1, &made, &which);
 		cJSON_Delete(made);
 		if (rc == STORE_CONFLICT)
 			return fail(l, "'%s' is already a member (or the id is taken)", n.email);
@@ -382,7 +382,7 @@ static int load_account_members(struct loader *l, const cJSON *a, const struct u
 			roles[n.nroles++] = r->valuestring;
 		}
 		n.roles = roles;
-		rc = store_account_members_add(l->st, owner, account_id, &n, &made);
+		rc = store_account_members_create(l->st, owner, account_id, &n, &made);
 		cJSON_Delete(made);
 		free(policies);
 		policies = NULL;
@@ -421,7 +421,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 		"abuse_contact_email", "enforce_twofactor", NULL,
 	};
 	struct account_new n;
-	struct org_profile p;
+	struct profile p;
 	const cJSON *settings, *tf;
 	const char *owner;
 	struct user user;
@@ -464,7 +464,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	}
 	if (!owner)
 		owner = org_owner;
-	if (store_users_find_email(l->st, owner, &user) != STORE_OK)
+	if (store_users_get_by_email(l->st, owner, &user) != STORE_OK)
 		return fail(l, "owner '%s' is not one of the fixture's users", owner);
 	n.org_id = org_id;
 	n.unchecked = 1;
@@ -487,7 +487,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 			if (!cJSON_IsBool(om))
 				rcm = fail(l, "'owner_is_member' must be true or false");
 			else if (cJSON_IsFalse(om) &&
-				 store_accounts_drop_owner_member(l->st, &user, self) != STORE_OK)
+				 store_account_members_delete_owner(l->st, &user, self) != STORE_OK)
 				rcm = fail(l, "the database failed");
 		}
 		free(self);
@@ -652,8 +652,8 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	};
 	struct pending *p = &orgs->v[i];
 	const cJSON *o = p->node;
-	struct org_new n;
-	struct org_profile prof;
+	struct organization_new n;
+	struct profile prof;
 	struct user user;
 	cJSON *made = NULL;
 	enum store_rc rc;
@@ -670,13 +670,13 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 		return -1;
 	if (!*n.name || utf8_chars(n.name) > 10000)
 		return fail(l, "'name' must be 1 to 10000 characters");
-	if (store_users_find_email(l->st, p->owner, &user) != STORE_OK)
+	if (store_users_get_by_email(l->st, p->owner, &user) != STORE_OK)
 		return fail(l, "owner '%s' is not one of the fixture's users", p->owner);
 	if (get_profile(l, o, &prof, &n.profile) < 0)
 		return -1;
 	n.parent_id = p->org >= 0 ? orgs->v[p->org].id : NULL;
 	n.unchecked = 1;
-	rc = store_orgs_create(l->st, &user, &n, &made);
+	rc = store_organizations_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
 		return fail(l, "organization id '%s' is already defined", n.id);
 	if (rc != STORE_OK)

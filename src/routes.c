@@ -38,19 +38,19 @@ const struct route routes[] = {
 	{ "DELETE", CF "/accounts/:account_id", accounts_delete, ROUTE_AUTH },
 	{ "POST", CF "/accounts/move", accounts_move_batch, ORG | ROUTE_JSON_BODY },
 	{ "POST", CF "/accounts/:account_id/move", accounts_move, ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/accounts/:account_id/organizations", accounts_organizations, ORG },
+	{ "GET", CF "/accounts/:account_id/organizations", accounts_organizations_list, ORG },
 	{ "GET", CF "/accounts/:account_id/profile", accounts_profile_get, ORG },
 	{ "PUT", CF "/accounts/:account_id/profile", accounts_profile_update,
 	  ORG | ROUTE_JSON_BODY },
 
 	/* Organization members (CONTRACT.md 4.1) */
-	{ "GET", CF "/organizations/:organization_id/members", members_list, ORG },
-	{ "POST", CF "/organizations/:organization_id/members", members_create,
+	{ "GET", CF "/organizations/:organization_id/members", org_members_list, ORG },
+	{ "POST", CF "/organizations/:organization_id/members", org_members_create,
 	  ORG | ROUTE_JSON_BODY },
-	{ "POST", CF "/organizations/:organization_id/members:batchCreate", members_batch_create,
+	{ "POST", CF "/organizations/:organization_id/members:batchCreate", org_members_batch_create,
 	  ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/organizations/:organization_id/members/:member_id", members_get, ORG },
-	{ "DELETE", CF "/organizations/:organization_id/members/:member_id", members_delete,
+	{ "GET", CF "/organizations/:organization_id/members/:member_id", org_members_get, ORG },
+	{ "DELETE", CF "/organizations/:organization_id/members/:member_id", org_members_delete,
 	  ORG | ROUTE_JSON_BODY_OPT },
 
 	/* Account members, roles, the user, token verify (CONTRACT.md 4.3) */
@@ -64,10 +64,10 @@ const struct route routes[] = {
 	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT },
 	{ "GET", CF "/accounts/:account_id/roles", roles_list, ROUTE_AUTH },
 	{ "GET", CF "/accounts/:account_id/roles/:role_id", roles_get, ROUTE_AUTH },
-	{ "GET", CF "/accounts/:account_id/tokens/verify", account_tokens_verify,
+	{ "GET", CF "/accounts/:account_id/tokens/verify", tokens_verify,
 	  ROUTE_AUTH | ROUTE_TOKEN_ONLY },
-	{ "GET", CF "/user", user_get, ROUTE_AUTH },
-	{ "PATCH", CF "/user", user_patch, ROUTE_AUTH | ROUTE_JSON_BODY },
+	{ "GET", CF "/user", users_get, ROUTE_AUTH },
+	{ "PATCH", CF "/user", users_update, ROUTE_AUTH | ROUTE_JSON_BODY },
 	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY },
 
 	/* cfmock's own control API (README "Control API") */

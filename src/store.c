@@ -668,7 +668,7 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	ckpt_stop(st);
-	store_snapshot_drop_all(st);
+	store_control_snapshots_clear(st);
 	cache_clear(st);
 	sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
@@ -903,7 +903,7 @@ enum store_rc store_users_resolve(struct store *st, enum cred_kind kind, const c
 	return finish(st, rc);
 }
 
-enum store_rc store_users_add(struct store *st, const struct user_new *n, struct user *out)
+enum store_rc store_users_create(struct store *st, const struct user_new *n, struct user *out)
 {
 	enum store_rc rc;
 
@@ -915,24 +915,24 @@ enum store_rc store_users_add(struct store *st, const struct user_new *n, struct
 	return finish(st, rc);
 }
 
-enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token,
+enum store_rc store_users_token_create(struct store *st, const struct user *u, const char *token,
 				    const char *status, const char *token_id)
 {
 	return cred_insert(st, CRED_TOKEN, token, u->seq, status, token_id, NULL);
 }
 
-enum store_rc store_users_add_service_key(struct store *st, const struct user *u, const char *key)
+enum store_rc store_users_service_key_create(struct store *st, const struct user *u, const char *key)
 {
 	return cred_insert(st, CRED_SERVICE_KEY, key, u->seq, "active", NULL, NULL);
 }
 
-enum store_rc store_users_find_email(struct store *st, const char *email, struct user *out)
+enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out)
 {
 	const char *status;
 	return user_find(st, CRED_KEY, NULL, email, 0, out, &status);
 }
 
-const char *const store_user_patch_keys[] = {
+const char *const store_users_update_keys[] = {
 	"first_name", "last_name", "telephone", "country", "zipcode", NULL,
 };
 
@@ -943,12 +943,12 @@ static cJSON *user_from_row(sqlite3_stmt *stmt)
 
 	cJSON_AddStringToObject(u, "id", col_text(stmt, 0));
 	cJSON_AddStringToObject(u, "email", col_text(stmt, 1));
-	for (i = 0; i < USER_PATCH_FIELDS; i++) {
+	for (i = 0; i < USERS_UPDATE_FIELDS; i++) {
 		const char *v = col_text(stmt, 2 + i);
 		if (v)
-			cJSON_AddStringToObject(u, store_user_patch_keys[i], v);
+			cJSON_AddStringToObject(u, store_users_update_keys[i], v);
 		else
-			cJSON_AddNullToObject(u, store_user_patch_keys[i]);
+			cJSON_AddNullToObject(u, store_users_update_keys[i]);
 	}
 	/* CF-API: cfmock users have no second factor, zones or betas */
 	cJSON_AddBoolToObject(u, "two_factor_authentication_enabled", 0);
@@ -969,7 +969,7 @@ enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **ou
 			  user_from_row, out);
 }
 
-enum store_rc store_users_patch(struct store *st, const struct user *u,
+enum store_rc store_users_update(struct store *st, const struct user *u,
 				const char *const *values, const int *clear, cJSON **out)
 {
 	sqlite3_stmt *stmt;
@@ -979,13 +979,13 @@ enum store_rc store_users_patch(struct store *st, const struct user *u,
 	*out = NULL;
 	if (begin(st) < 0)
 		return STORE_ERROR;
-	for (i = 0; rc == STORE_OK && i < USER_PATCH_FIELDS; i++) {
+	for (i = 0; rc == STORE_OK && i < USERS_UPDATE_FIELDS; i++) {
 		char *sql;
 
 		if (!values[i] && !clear[i])
 			continue;
 		/* the column name comes from the fixed list, never from input */
-		sql = xasprintf("UPDATE users SET %s = ? WHERE seq = ?", store_user_patch_keys[i]);
+		sql = xasprintf("UPDATE users SET %s = ? WHERE seq = ?", store_users_update_keys[i]);
 		stmt = prep(st, sql);
 		free(sql);
 		if (stmt)
@@ -1029,7 +1029,7 @@ const char *const store_profile_keys[] = {
 #define ORG_COL_PROFILE 8
 
 /* The profile's fields in the order of store_profile_keys. */
-static void profile_fields(const struct org_profile *p, const char **out)
+static void profile_fields(const struct profile *p, const char **out)
 {
 	out[0] = p->business_address;
 	out[1] = p->business_email;
@@ -1188,7 +1188,7 @@ static enum store_rc org_parent(struct store *st, const struct user *u, const ch
 	return rc;
 }
 
-static enum store_rc org_insert(struct store *st, const struct user *u, const struct org_new *o,
+static enum store_rc org_insert(struct store *st, const struct user *u, const struct organization_new *o,
 				int64_t *out_seq)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -1271,8 +1271,8 @@ out:
 	return rc;
 }
 
-enum store_rc store_orgs_create(struct store *st, const struct user *u,
-				const struct org_new *o, cJSON **out)
+enum store_rc store_organizations_create(struct store *st, const struct user *u,
+				const struct organization_new *o, cJSON **out)
 {
 	enum store_rc rc;
 	int64_t seq = 0;
@@ -1291,7 +1291,7 @@ enum store_rc store_orgs_create(struct store *st, const struct user *u,
 	return rc;
 }
 
-enum store_rc store_orgs_get(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_get(struct store *st, const struct user *u, const char *id,
 			     cJSON **out)
 {
 	int64_t seq;
@@ -1299,7 +1299,7 @@ enum store_rc store_orgs_get(struct store *st, const struct user *u, const char 
 	return rc == STORE_OK ? org_by_seq(st, seq, out) : rc;
 }
 
-enum store_rc store_orgs_rename(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_update(struct store *st, const struct user *u, const char *id,
 				const char *name, cJSON **out)
 {
 	sqlite3_stmt *stmt;
@@ -1349,7 +1349,7 @@ static enum store_rc count_of(struct store *st, const char *sql, int64_t seq, in
 	return rc;
 }
 
-enum store_rc store_orgs_delete(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_delete(struct store *st, const struct user *u, const char *id,
 				char **out_what)
 {
 	sqlite3_stmt *stmt;
@@ -1427,7 +1427,7 @@ static enum store_rc profile_read(struct store *st, const char *table, int64_t s
 }
 
 static enum store_rc profile_write(struct store *st, const char *table, int64_t seq,
-				   const struct org_profile *p)
+				   const struct profile *p)
 {
 	char *sql = xasprintf("UPDATE %s SET business_address = ?, business_email = ?, "
 			      "business_name = ?, business_phone = ?, external_metadata = ? "
@@ -1443,7 +1443,7 @@ static enum store_rc profile_write(struct store *st, const char *table, int64_t 
 	return step_write(st, stmt, 6, seq);
 }
 
-enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_profile_get(struct store *st, const struct user *u, const char *id,
 				     cJSON **out)
 {
 	int64_t seq;
@@ -1451,8 +1451,8 @@ enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, con
 	return rc == STORE_OK ? profile_read(st, "organizations", seq, out) : rc;
 }
 
-enum store_rc store_orgs_profile_set(struct store *st, const struct user *u, const char *id,
-				     const struct org_profile *p)
+enum store_rc store_organizations_profile_update(struct store *st, const struct user *u, const char *id,
+				     const struct profile *p)
 {
 	enum store_rc rc;
 	int64_t seq;
@@ -1537,7 +1537,7 @@ static char *like_pattern(const char *pre, const char *str, const char *post)
 }
 
 /* Appends the WHERE conditions of @f (after the visibility condition). */
-static void org_filter_sql(const struct user *u, const struct org_filter *f, struct strbuf *sql,
+static void org_filter_sql(const struct user *u, const struct organization_filter *f, struct strbuf *sql,
 			   struct binds *b)
 {
 	int i;
@@ -1663,14 +1663,14 @@ static enum store_rc collect(struct store *st, const char *sql, const struct bin
 	return STORE_OK;
 }
 
-static int org_filter_empty(const struct org_filter *f)
+static int org_filter_empty(const struct organization_filter *f)
 {
 	return !f->ids && !f->name && !f->name_starts && !f->name_ends && !f->name_contains &&
 	       !f->parent_id && !f->parent_null && !f->containing_account &&
 	       !f->containing_org && !f->containing_user;
 }
 
-enum store_rc store_orgs_list(struct store *st, const struct user *u, const struct org_filter *f,
+enum store_rc store_organizations_list(struct store *st, const struct user *u, const struct organization_filter *f,
 			      int64_t after, int limit, cJSON **out, int64_t *out_last,
 			      int *out_more, int64_t *out_total)
 {
@@ -1951,8 +1951,8 @@ enum store_rc store_accounts_profile_get(struct store *st, const struct user *u,
 	return rc == STORE_OK ? profile_read(st, "accounts", pos.seq, out) : rc;
 }
 
-enum store_rc store_accounts_profile_set(struct store *st, const struct user *u, const char *id,
-					 const struct org_profile *p)
+enum store_rc store_accounts_profile_update(struct store *st, const struct user *u, const char *id,
+					 const struct profile *p)
 {
 	struct acct_pos pos;
 	enum store_rc rc;
@@ -1999,7 +1999,7 @@ static enum store_rc org_chain(struct store *st, const struct user *u, int64_t o
 	return rc;
 }
 
-enum store_rc store_accounts_organizations(struct store *st, const struct user *u,
+enum store_rc store_accounts_organizations_list(struct store *st, const struct user *u,
 					   const char *id, cJSON **out)
 {
 	struct acct_pos pos;
@@ -2146,8 +2146,8 @@ static void name_filters_sql(const char *col, const char *const *v, struct strbu
 	}
 }
 
-enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const char *org_id,
-				  const struct org_accounts_filter *f, int has_after,
+enum store_rc store_organizations_accounts_list(struct store *st, const struct user *u, const char *org_id,
+				  const struct organizations_accounts_filter *f, int has_after,
 				  int64_t after, const char *after_key, int limit, cJSON **out,
 				  int64_t *out_last, char **out_last_key, int *out_more,
 				  int64_t *out_total)
@@ -2333,7 +2333,7 @@ static enum store_rc account_member_seq(struct store *st, int64_t account_seq,
 			     out_seq, NULL);
 }
 
-enum store_rc store_org_members_add(struct store *st, const struct user *u, const char *org_id,
+enum store_rc store_org_members_create(struct store *st, const struct user *u, const char *org_id,
 				    const struct org_member_new *m, int n, cJSON **out,
 				    int *out_bad)
 {
@@ -2594,7 +2594,7 @@ enum store_rc store_accounts_visible(struct store *st, const struct user *u,
 	return acct_visible(st, u, account_id, &pos);
 }
 
-enum store_rc store_account_members_add(struct store *st, const struct user *u,
+enum store_rc store_account_members_create(struct store *st, const struct user *u,
 					const char *account_id,
 					const struct account_member_new *m, cJSON **out)
 {
@@ -2776,7 +2776,7 @@ out:
 	return rc;
 }
 
-enum store_rc store_accounts_drop_owner_member(struct store *st, const struct user *u,
+enum store_rc store_account_members_delete_owner(struct store *st, const struct user *u,
 					       const char *account_id)
 {
 	struct acct_pos pos;
@@ -2797,7 +2797,7 @@ enum store_rc store_accounts_drop_owner_member(struct store *st, const struct us
 
 /* --- the whole state --- */
 
-enum store_rc store_reset(struct store *st)
+enum store_rc store_control_reset(struct store *st)
 {
 	static const char *const tables[] = {
 		"account_members", "org_members", "accounts", "org_access", "organizations",
@@ -3059,7 +3059,7 @@ static enum store_rc export_orgs(struct store *st, int64_t parent_seq, cJSON *li
 	return rc;
 }
 
-enum store_rc store_export(struct store *st, cJSON **out)
+enum store_rc store_control_state(struct store *st, cJSON **out)
 {
 	cJSON *root = cJSON_CreateObject();
 	enum store_rc rc;
@@ -3109,7 +3109,7 @@ static int backup_copy(sqlite3 *to, sqlite3 *from)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-enum store_rc store_snapshot_save(struct store *st, const char *name, int max)
+enum store_rc store_control_snapshot_save(struct store *st, const char *name, int max)
 {
 	struct snapshot *s = snapshot_find(st, name), **tail;
 	sqlite3 *copy = NULL;
@@ -3137,7 +3137,7 @@ enum store_rc store_snapshot_save(struct store *st, const char *name, int max)
 	return STORE_OK;
 }
 
-enum store_rc store_snapshot_restore(struct store *st, const char *name)
+enum store_rc store_control_snapshot_restore(struct store *st, const char *name)
 {
 	struct snapshot *s = snapshot_find(st, name);
 
@@ -3155,7 +3155,7 @@ enum store_rc store_snapshot_restore(struct store *st, const char *name)
 	return STORE_OK;
 }
 
-enum store_rc store_snapshot_drop(struct store *st, const char *name)
+enum store_rc store_control_snapshot_delete(struct store *st, const char *name)
 {
 	struct snapshot **p;
 
@@ -3172,13 +3172,13 @@ enum store_rc store_snapshot_drop(struct store *st, const char *name)
 	return STORE_NOT_FOUND;
 }
 
-void store_snapshot_drop_all(struct store *st)
+void store_control_snapshots_clear(struct store *st)
 {
 	while (st->snapshots)
-		store_snapshot_drop(st, st->snapshots->name);
+		store_control_snapshot_delete(st, st->snapshots->name);
 }
 
-cJSON *store_snapshot_list(struct store *st)
+cJSON *store_control_snapshots_list(struct store *st)
 {
 	cJSON *out = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(out, "snapshots");
 	struct snapshot *s;

@@ -99,32 +99,32 @@ struct user_new {
 	const char *zipcode;
 };
 /* Creates a user (fixtures): STORE_CONFLICT if the email or id is taken. */
-enum store_rc store_users_add(struct store *st, const struct user_new *n, struct user *out);
+enum store_rc store_users_create(struct store *st, const struct user_new *n, struct user *out);
 /* Adds API token @token for @u with @status ("active", "disabled" or
  * "expired") and id @token_id (NULL: a new one). STORE_CONFLICT if taken. */
-enum store_rc store_users_add_token(struct store *st, const struct user *u, const char *token,
+enum store_rc store_users_token_create(struct store *st, const struct user *u, const char *token,
 				    const char *status, const char *token_id);
 /* Adds user service key @key for @u (fixtures). STORE_CONFLICT if taken. */
-enum store_rc store_users_add_service_key(struct store *st, const struct user *u, const char *key);
+enum store_rc store_users_service_key_create(struct store *st, const struct user *u, const char *key);
 /* The user with @email (case-insensitive). */
-enum store_rc store_users_find_email(struct store *st, const char *email, struct user *out);
+enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out);
 /* The caller's own user, as GET /user answers it. */
 enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **out);
 
 /* PATCH /user: each field is NULL (unchanged) or a value; @clear[i] set
  * means "set field i to null". Fields in the order of
- * store_user_patch_keys. */
-extern const char *const store_user_patch_keys[];
-#define USER_PATCH_FIELDS 5
-enum store_rc store_users_patch(struct store *st, const struct user *u,
+ * store_users_update_keys. */
+extern const char *const store_users_update_keys[];
+#define USERS_UPDATE_FIELDS 5
+enum store_rc store_users_update(struct store *st, const struct user *u,
 				const char *const *values, const int *clear, cJSON **out);
 
 /* --- organizations --- */
 
-/* The profile's five field names, in struct org_profile's order, NULL-ended. */
+/* The profile's five field names, in struct profile's order, NULL-ended. */
 extern const char *const store_profile_keys[];
 
-struct org_profile {
+struct profile {
 	const char *business_address;
 	const char *business_email;
 	const char *business_name;
@@ -132,34 +132,34 @@ struct org_profile {
 	const char *external_metadata;
 };
 
-struct org_new {
+struct organization_new {
 	const char *id;          /* NULL: a new random id */
 	const char *name;
 	const char *parent_id;   /* NULL for a root organization */
-	const struct org_profile *profile; /* NULL: none */
+	const struct profile *profile; /* NULL: none */
 	const char *create_time; /* NULL: now */
 	int unchecked;           /* fixtures: the parent need not be visible to u */
 };
 
 /* Creates an organization as @u. STORE_NOT_FOUND: the parent is not
  * visible to @u. STORE_CONFLICT: the id is taken (fixtures only). */
-enum store_rc store_orgs_create(struct store *st, const struct user *u,
-				const struct org_new *o, cJSON **out);
-enum store_rc store_orgs_get(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_create(struct store *st, const struct user *u,
+				const struct organization_new *o, cJSON **out);
+enum store_rc store_organizations_get(struct store *st, const struct user *u, const char *id,
 			     cJSON **out);
-enum store_rc store_orgs_rename(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_update(struct store *st, const struct user *u, const char *id,
 				const char *name, cJSON **out);
 /* STORE_CONFLICT: not empty; *out_what (caller frees) says what is inside,
  * e.g. "2 sub-organizations". */
-enum store_rc store_orgs_delete(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_delete(struct store *st, const struct user *u, const char *id,
 				char **out_what);
 /* The profile, with empty strings where none was ever set. */
-enum store_rc store_orgs_profile_get(struct store *st, const struct user *u, const char *id,
+enum store_rc store_organizations_profile_get(struct store *st, const struct user *u, const char *id,
 				     cJSON **out);
-enum store_rc store_orgs_profile_set(struct store *st, const struct user *u, const char *id,
-				     const struct org_profile *p);
+enum store_rc store_organizations_profile_update(struct store *st, const struct user *u, const char *id,
+				     const struct profile *p);
 
-struct org_filter {
+struct organization_filter {
 	const char *const *ids; /* id=..., repeatable; NULL when not given */
 	int nids;
 	const char *name;       /* the four name filters: case-insensitive */
@@ -177,7 +177,7 @@ struct org_filter {
  * order, after the one with internal key @after (0 for the first page).
  * Sets *out_last to the key of the last one returned, *out_more to whether
  * more follow, and *out_total to how many pass @f in all. */
-enum store_rc store_orgs_list(struct store *st, const struct user *u, const struct org_filter *f,
+enum store_rc store_organizations_list(struct store *st, const struct user *u, const struct organization_filter *f,
 			      int64_t after, int limit, cJSON **out, int64_t *out_last,
 			      int *out_more, int64_t *out_total);
 
@@ -191,7 +191,7 @@ struct account_new {
 	const char *created_on;  /* NULL: now */
 	const char *abuse_contact_email; /* NULL: none */
 	int enforce_twofactor;
-	const struct org_profile *profile; /* NULL: none */
+	const struct profile *profile; /* NULL: none */
 	int unchecked;           /* fixtures: the organization need not be visible to u */
 };
 
@@ -216,11 +216,11 @@ enum store_rc store_accounts_update(struct store *st, const struct user *u, cons
 enum store_rc store_accounts_delete(struct store *st, const struct user *u, const char *id);
 enum store_rc store_accounts_profile_get(struct store *st, const struct user *u, const char *id,
 					 cJSON **out);
-enum store_rc store_accounts_profile_set(struct store *st, const struct user *u, const char *id,
-					 const struct org_profile *p);
+enum store_rc store_accounts_profile_update(struct store *st, const struct user *u, const char *id,
+					 const struct profile *p);
 /* The organizations that hold the account, root first (an array of
  * Organization objects; empty for a stand-alone account). */
-enum store_rc store_accounts_organizations(struct store *st, const struct user *u,
+enum store_rc store_accounts_organizations_list(struct store *st, const struct user *u,
 					   const char *id, cJSON **out);
 
 /* One page of the accounts @u sees, in IAM shape, by internal order
@@ -247,7 +247,7 @@ enum store_rc store_accounts_move(struct store *st, const struct user *u,
 				  const char *const *ids, int n, const char *dest_id,
 				  struct move_result *out);
 
-struct org_accounts_filter {
+struct organizations_accounts_filter {
 	const char *name[4];    /* =, startsWith, endsWith, contains; NULL: not given */
 	const char *pubname[4]; /* the same on account_pubname */
 	int by_name;            /* order_by=account_name */
@@ -257,8 +257,8 @@ struct org_accounts_filter {
  * @u), in the Organizations-API shape, after the one at (@after, @after_key)
  * when @has_after. *out_last / *out_last_key (caller frees; NULL unless
  * sorted by name) give the position of the last one returned. */
-enum store_rc store_orgs_accounts(struct store *st, const struct user *u, const char *org_id,
-				  const struct org_accounts_filter *f, int has_after,
+enum store_rc store_organizations_accounts_list(struct store *st, const struct user *u, const char *org_id,
+				  const struct organizations_accounts_filter *f, int has_after,
 				  int64_t after, const char *after_key, int limit, cJSON **out,
 				  int64_t *out_last, char **out_last_key, int *out_more,
 				  int64_t *out_total);
@@ -274,7 +274,7 @@ struct org_member_new {
 /* Adds @n members to organization @org_id in one transaction; *out is the
  * array of them. STORE_CONFLICT: m[*out_bad] is already a member (or
  * listed twice); nothing was added. */
-enum store_rc store_org_members_add(struct store *st, const struct user *u, const char *org_id,
+enum store_rc store_org_members_create(struct store *st, const struct user *u, const char *org_id,
 				    const struct org_member_new *m, int n, cJSON **out,
 				    int *out_bad);
 /* STORE_NO_ITEM: the organization has no member @member_id. */
@@ -307,7 +307,7 @@ struct account_member_new {
 	int upsert;                    /* an existing membership is replaced */
 };
 /* STORE_CONFLICT: the user is already a member (and !upsert). */
-enum store_rc store_account_members_add(struct store *st, const struct user *u,
+enum store_rc store_account_members_create(struct store *st, const struct user *u,
 					const char *account_id,
 					const struct account_member_new *m, cJSON **out);
 enum store_rc store_account_members_get(struct store *st, const struct user *u,
@@ -334,7 +334,7 @@ enum store_rc store_accounts_visible(struct store *st, const struct user *u,
 
 /* Removes the membership the account's creator got (fixtures that say
  * the owner is no longer a member). */
-enum store_rc store_accounts_drop_owner_member(struct store *st, const struct user *u,
+enum store_rc store_account_members_delete_owner(struct store *st, const struct user *u,
 					       const char *account_id);
 
 /* --- the whole state (the control API) --- */
@@ -342,19 +342,19 @@ enum store_rc store_accounts_drop_owner_member(struct store *st, const struct us
 /* Empties the database (users, organizations, accounts, members; the
  * schema stays) in one transaction, and makes a new page-token secret, so
  * no token from before answers after. */
-enum store_rc store_reset(struct store *st);
+enum store_rc store_control_reset(struct store *st);
 /* The whole state in the fixtures format (fixtures.c reads it back). */
-enum store_rc store_export(struct store *st, cJSON **out);
+enum store_rc store_control_state(struct store *st, cJSON **out);
 
 /* Snapshots: whole copies of the database, made and restored with
  * SQLite's backup API, kept in memory (at most @max of them). */
 /* STORE_CONFLICT: @max snapshots exist already (and @name is not one). */
-enum store_rc store_snapshot_save(struct store *st, const char *name, int max);
+enum store_rc store_control_snapshot_save(struct store *st, const char *name, int max);
 /* STORE_NOT_FOUND: no snapshot @name. */
-enum store_rc store_snapshot_restore(struct store *st, const char *name);
-enum store_rc store_snapshot_drop(struct store *st, const char *name);
-void store_snapshot_drop_all(struct store *st);
+enum store_rc store_control_snapshot_restore(struct store *st, const char *name);
+enum store_rc store_control_snapshot_delete(struct store *st, const char *name);
+void store_control_snapshots_clear(struct store *st);
 /* {"snapshots": [{name, created_at, bytes}]}, oldest first. */
-cJSON *store_snapshot_list(struct store *st);
+cJSON *store_control_snapshots_list(struct store *st);
 
 #endif

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!app.store)
 		setup();
 	if (++runs % 5000 == 0)
-		store_reset(app.store);
+		store_control_reset(app.store);
 	memcpy(buf, data, size);
 	buf[size] = '\0';
 	query = line(buf, end);

@@ -23,7 +23,7 @@ TEST("fixtures: a nested hierarchy loads with its ids and owners")
 	CHECK(err == NULL);
 	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "alice-token", NULL, 1, &u),
 		     STORE_OK);
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &u, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &o),
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &u, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", &o),
 		     STORE_OK);
 	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "parent"), "id")->valuestring,
 		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
@@ -57,7 +57,7 @@ TEST("fixtures: accounts load into their organization, or stand alone")
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(a, "settings"),
 					       "enforce_twofactor")));
 	cJSON_Delete(a);
-	CHECK_EQ_INT(store_accounts_organizations(test_app.store, &u,
+	CHECK_EQ_INT(store_accounts_organizations_list(test_app.store, &u,
 						  "cccccccccccccccccccccccccccccccc", &chain),
 		     STORE_OK);
 	CHECK_EQ_INT(cJSON_GetArraySize(chain), 2);

@@ -19,14 +19,14 @@ static struct user user_for(const char *token)
 
 static char *create(const struct user *u, const char *name, const char *parent)
 {
-	struct org_new n;
+	struct organization_new n;
 	cJSON *o = NULL;
 	char *id;
 
 	memset(&n, 0, sizeof(n));
 	n.name = name;
 	n.parent_id = parent;
-	if (store_orgs_create(test_app.store, u, &n, &o) != STORE_OK)
+	if (store_organizations_create(test_app.store, u, &n, &o) != STORE_OK)
 		return NULL;
 	id = xstrdup(cJSON_GetObjectItem(o, "id")->valuestring);
 	cJSON_Delete(o);
@@ -65,10 +65,10 @@ TEST("store: an organization is visible to its creator only")
 	b = user_for("tok-b");
 	id = create(&a, "Acme", NULL);
 	CHECK(id != NULL);
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, id, &o), STORE_OK);
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &a, id, &o), STORE_OK);
 	cJSON_Delete(o);
 	o = NULL;
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &b, id, &o), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &b, id, &o), STORE_NOT_FOUND);
 	CHECK(o == NULL);
 	CHECK(create(&b, "Child", id) == NULL); /* b cannot use it as a parent */
 	free(id);
@@ -83,12 +83,12 @@ TEST("store: delete refuses a parent, then works bottom-up")
 	a = user_for("tok-a");
 	root = create(&a, "Root", NULL);
 	child = create(&a, "Child", root);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, root, &what), STORE_CONFLICT);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, root, &what), STORE_CONFLICT);
 	CHECK_EQ_STR(what, "1 sub-organization");
 	free(what);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, child, &what), STORE_OK);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, root, &what), STORE_OK);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, root, &what), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, child, &what), STORE_OK);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, root, &what), STORE_OK);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, root, &what), STORE_NOT_FOUND);
 	free(root);
 	free(child);
 	test_app_free();
@@ -96,7 +96,7 @@ TEST("store: delete refuses a parent, then works bottom-up")
 
 TEST("store: listing pages in creation order with a correct total")
 {
-	struct org_filter f;
+	struct organization_filter f;
 	struct user a, b;
 	int64_t last = 0, total = 0;
 	int more = 0, i, seen = 0;
@@ -111,7 +111,7 @@ TEST("store: listing pages in creation order with a correct total")
 	}
 	memset(&f, 0, sizeof(f));
 	do {
-		CHECK_EQ_INT(store_orgs_list(test_app.store, &a, &f, last, 5, &page, &last, &more,
+		CHECK_EQ_INT(store_organizations_list(test_app.store, &a, &f, last, 5, &page, &last, &more,
 					     &total), STORE_OK);
 		CHECK_EQ_INT(total, 13);
 		seen += cJSON_GetArraySize(page);
@@ -123,7 +123,7 @@ TEST("store: listing pages in creation order with a correct total")
 
 TEST("store: name filters are case-insensitive and take % and _ literally")
 {
-	struct org_filter f;
+	struct organization_filter f;
 	struct user a;
 	int64_t last, total = -1;
 	int more;
@@ -135,16 +135,16 @@ TEST("store: name filters are case-insensitive and take % and _ literally")
 	free(create(&a, "100% Beta", NULL));
 	memset(&f, 0, sizeof(f));
 	f.name_contains = "HA_T";
-	store_orgs_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
+	store_organizations_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
 	CHECK_EQ_INT(total, 1);
 	cJSON_Delete(page);
 	f.name_contains = NULL;
 	f.name = "100% BETA";
-	store_orgs_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
+	store_organizations_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
 	CHECK_EQ_INT(total, 1);
 	cJSON_Delete(page);
 	f.name = "100%";
-	store_orgs_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
+	store_organizations_list(test_app.store, &a, &f, 0, 10, &page, &last, &more, &total);
 	CHECK_EQ_INT(total, 0);
 	cJSON_Delete(page);
 	test_app_free();
@@ -254,15 +254,15 @@ TEST("store: moves keep to one hierarchy; a batch says what became of each accou
 	CHECK_EQ_STR(m[2].source_id, c1);
 
 	/* r1 now holds two accounts, and cannot go */
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, r1, &what), STORE_CONFLICT);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, r1, &what), STORE_CONFLICT);
 	CHECK_EQ_STR(what, "1 sub-organization and 2 accounts");
 	free(what);
 	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, acct), STORE_OK);
 	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, solo), STORE_OK);
 	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, solo), STORE_NOT_FOUND);
 	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, b_acct), STORE_NOT_FOUND);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, c1, &what), STORE_OK);
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, r1, &what), STORE_OK);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, c1, &what), STORE_OK);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, r1, &what), STORE_OK);
 	CHECK(account_visible(&b, b_acct));
 	free(r1);
 	free(c1);
@@ -276,7 +276,7 @@ TEST("store: moves keep to one hierarchy; a batch says what became of each accou
 
 TEST("store: an organization's accounts page by name with a keyset")
 {
-	struct org_accounts_filter f;
+	struct organizations_accounts_filter f;
 	struct user a;
 	char *root, *key = NULL, *prev_key = NULL;
 	int64_t last = 0, total = 0;
@@ -293,7 +293,7 @@ TEST("store: an organization's accounts page by name with a keyset")
 	f.by_name = 1;
 	while (more) {
 		more = 0;
-		CHECK_EQ_INT(store_orgs_accounts(test_app.store, &a, root, &f, has_after, last,
+		CHECK_EQ_INT(store_organizations_accounts_list(test_app.store, &a, root, &f, has_after, last,
 						 prev_key, 4, &page, &last, &key, &more, &total),
 			     STORE_OK);
 		CHECK_EQ_INT(total, 6);
@@ -326,7 +326,7 @@ static struct user member_user(const char *email)
 static int org_visible_to(const struct user *u, const char *id)
 {
 	cJSON *o = NULL;
-	enum store_rc rc = store_orgs_get(test_app.store, u, id, &o);
+	enum store_rc rc = store_organizations_get(test_app.store, u, id, &o);
 	cJSON_Delete(o);
 	return rc == STORE_OK;
 }
@@ -350,15 +350,15 @@ TEST("store: an active member sees the organization, all below it and their acco
 	memset(&m, 0, sizeof(m));
 	m.email = "BOB@example.com"; /* found case-insensitively */
 	m.status = "canceled";
-	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, child, &m, 1, &out, &bad), STORE_OK);
+	CHECK_EQ_INT(store_org_members_create(test_app.store, &a, child, &m, 1, &out, &bad), STORE_OK);
 	cJSON_Delete(out);
 	CHECK(!org_visible_to(&bob, child)); /* a canceled member sees nothing */
-	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, child, &m, 1, &out, &bad),
+	CHECK_EQ_INT(store_org_members_create(test_app.store, &a, child, &m, 1, &out, &bad),
 		     STORE_CONFLICT);
 	CHECK_EQ_INT(bad, 0);
 
 	m.status = "active";
-	CHECK_EQ_INT(store_org_members_add(test_app.store, &a, root, &m, 1, &out, &bad), STORE_OK);
+	CHECK_EQ_INT(store_org_members_create(test_app.store, &a, root, &m, 1, &out, &bad), STORE_OK);
 	member_id = xstrdup(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "id")->valuestring);
 	CHECK_EQ_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0), "user"),
 					 "id")->valuestring,
@@ -406,11 +406,11 @@ TEST("store: an account's creator is its member; accepted members see it")
 	m.status = "pending";
 	m.roles = roles;
 	m.nroles = 1;
-	CHECK_EQ_INT(store_account_members_add(test_app.store, &a, acct, &m, &out), STORE_OK);
+	CHECK_EQ_INT(store_account_members_create(test_app.store, &a, acct, &m, &out), STORE_OK);
 	mid = xstrdup(cJSON_GetObjectItem(out, "id")->valuestring);
 	cJSON_Delete(out);
 	CHECK(!account_visible(&carol, acct)); /* pending */
-	CHECK_EQ_INT(store_account_members_add(test_app.store, &a, acct, &m, &out), STORE_CONFLICT);
+	CHECK_EQ_INT(store_account_members_create(test_app.store, &a, acct, &m, &out), STORE_CONFLICT);
 	CHECK_EQ_INT(store_account_members_get(test_app.store, &carol, acct, mid, &out),
 		     STORE_NOT_FOUND);
 	CHECK_EQ_INT(store_accounts_delete(test_app.store, &a, acct), STORE_OK);
@@ -430,9 +430,9 @@ TEST("store: strict credentials: only known ones, active tokens, the user's own 
 	n.email = "ann@example.com";
 	n.api_key = "144c9defac04969c7bfad8efaa8ea194";
 	n.tenant_admin = 1;
-	CHECK_EQ_INT(store_users_add(test_app.store, &n, &u), STORE_OK);
-	CHECK_EQ_INT(store_users_add_token(test_app.store, &u, "live", "active", NULL), STORE_OK);
-	CHECK_EQ_INT(store_users_add_token(test_app.store, &u, "old", "disabled", NULL), STORE_OK);
+	CHECK_EQ_INT(store_users_create(test_app.store, &n, &u), STORE_OK);
+	CHECK_EQ_INT(store_users_token_create(test_app.store, &u, "live", "active", NULL), STORE_OK);
+	CHECK_EQ_INT(store_users_token_create(test_app.store, &u, "old", "disabled", NULL), STORE_OK);
 	CHECK_EQ_INT(store_users_resolve(test_app.store, CRED_TOKEN, "live", NULL, 1, &got),
 		     STORE_OK);
 	CHECK_EQ_INT(got.seq, u.seq);
@@ -464,25 +464,25 @@ TEST("store: snapshots restore the whole state; reset empties it")
 	test_app_new();
 	a = user_for("tok-a");
 	root = create(&a, "Root", NULL);
-	CHECK_EQ_INT(store_snapshot_save(test_app.store, "one", 2), STORE_OK);
-	CHECK_EQ_INT(store_snapshot_save(test_app.store, "two", 2), STORE_OK);
-	CHECK_EQ_INT(store_snapshot_save(test_app.store, "three", 2), STORE_CONFLICT);
-	CHECK_EQ_INT(store_snapshot_save(test_app.store, "two", 2), STORE_OK); /* replaces */
+	CHECK_EQ_INT(store_control_snapshot_save(test_app.store, "one", 2), STORE_OK);
+	CHECK_EQ_INT(store_control_snapshot_save(test_app.store, "two", 2), STORE_OK);
+	CHECK_EQ_INT(store_control_snapshot_save(test_app.store, "three", 2), STORE_CONFLICT);
+	CHECK_EQ_INT(store_control_snapshot_save(test_app.store, "two", 2), STORE_OK); /* replaces */
 	other = create(&a, "Other", NULL);
-	CHECK_EQ_INT(store_snapshot_restore(test_app.store, "one"), STORE_OK);
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, other, &o), STORE_NOT_FOUND);
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, root, &o), STORE_OK);
+	CHECK_EQ_INT(store_control_snapshot_restore(test_app.store, "one"), STORE_OK);
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &a, other, &o), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &a, root, &o), STORE_OK);
 	cJSON_Delete(o);
-	CHECK_EQ_INT(store_snapshot_restore(test_app.store, "nope"), STORE_NOT_FOUND);
-	list = store_snapshot_list(test_app.store);
+	CHECK_EQ_INT(store_control_snapshot_restore(test_app.store, "nope"), STORE_NOT_FOUND);
+	list = store_control_snapshots_list(test_app.store);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(list, "snapshots")), 2);
 	cJSON_Delete(list);
-	CHECK_EQ_INT(store_snapshot_drop(test_app.store, "one"), STORE_OK);
-	CHECK_EQ_INT(store_snapshot_drop(test_app.store, "one"), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_control_snapshot_delete(test_app.store, "one"), STORE_OK);
+	CHECK_EQ_INT(store_control_snapshot_delete(test_app.store, "one"), STORE_NOT_FOUND);
 
-	CHECK_EQ_INT(store_reset(test_app.store), STORE_OK);
+	CHECK_EQ_INT(store_control_reset(test_app.store), STORE_OK);
 	CHECK(store_is_empty(test_app.store));
-	CHECK_EQ_INT(store_export(test_app.store, &o), STORE_OK);
+	CHECK_EQ_INT(store_control_state(test_app.store, &o), STORE_OK);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "users")), 0);
 	cJSON_Delete(o);
 	free(root);
@@ -492,7 +492,7 @@ TEST("store: snapshots restore the whole state; reset empties it")
 
 TEST("store: a group commits its writes together; one that fails leaves the others")
 {
-	struct org_filter f;
+	struct organization_filter f;
 	struct user a;
 	int64_t last = 0, total = 0;
 	int more = 0;
@@ -506,18 +506,18 @@ TEST("store: a group commits its writes together; one that fails leaves the othe
 	x = create(&a, "First", root);
 	CHECK(x != NULL);
 	/* two writes that fail inside the group: their savepoints roll back */
-	CHECK_EQ_INT(store_orgs_delete(test_app.store, &a, root, &what), STORE_CONFLICT);
+	CHECK_EQ_INT(store_organizations_delete(test_app.store, &a, root, &what), STORE_CONFLICT);
 	free(what);
 	CHECK(create(&a, "Orphan", "0123456789abcdef0123456789abcdef") == NULL);
 	y = create(&a, "Second", root);
 	CHECK(y != NULL);
 	/* a read inside the group sees the group's writes */
-	CHECK_EQ_INT(store_orgs_get(test_app.store, &a, x, &o), STORE_OK);
+	CHECK_EQ_INT(store_organizations_get(test_app.store, &a, x, &o), STORE_OK);
 	cJSON_Delete(o);
 	CHECK(store_group_intact(test_app.store));
 	CHECK_EQ_INT(store_group_commit(test_app.store), 0);
 	memset(&f, 0, sizeof(f));
-	CHECK_EQ_INT(store_orgs_list(test_app.store, &a, &f, last, 50, &page, &last, &more, &total),
+	CHECK_EQ_INT(store_organizations_list(test_app.store, &a, &f, last, 50, &page, &last, &more, &total),
 		     STORE_OK);
 	CHECK_EQ_INT(total, 3);
 	CHECK_EQ_INT(cJSON_GetArraySize(page), 3);
@@ -585,11 +585,11 @@ static int group_of_creates(struct store *st, const struct user *u, int n)
 	int i, bad = store_group_begin(st, 1) != 0;
 
 	for (i = 0; i < n; i++) {
-		struct org_new o;
+		struct organization_new o;
 		cJSON *out = NULL;
 		memset(&o, 0, sizeof(o));
 		o.name = "grouped";
-		bad += store_orgs_create(st, u, &o, &out) != STORE_OK;
+		bad += store_organizations_create(st, u, &o, &out) != STORE_OK;
 		cJSON_Delete(out);
 	}
 	return bad + (store_group_commit(st) != 0);
@@ -598,7 +598,7 @@ static int group_of_creates(struct store *st, const struct user *u, int n)
 TEST("store: under writes that never pause, the WAL stays bounded and every write is kept")
 {
 	char dir[] = "/tmp/cfmock-wal-XXXXXX", path[64], wal[80], *err = NULL;
-	struct org_filter f;
+	struct organization_filter f;
 	struct store *st;
 	struct user u;
 	int64_t last = 0, total = 0;
@@ -627,7 +627,7 @@ TEST("store: under writes that never pause, the WAL stays bounded and every writ
 	CHECK(st != NULL);
 	if (st) {
 		memset(&f, 0, sizeof(f));
-		CHECK_EQ_INT(store_orgs_list(st, &u, &f, last, 1, &page, &last, &more, &total),
+		CHECK_EQ_INT(store_organizations_list(st, &u, &f, last, 1, &page, &last, &more, &total),
 			     STORE_OK);
 		CHECK_EQ_INT(total, groups * per_group);
 		cJSON_Delete(page);

@@ -1,4 +1,4 @@
-/* api_members.c: /organizations/{id}/members (CONTRACT.md 4.1, the
+/* api_org_members.c: /organizations/{id}/members (CONTRACT.md 4.1, the
  * Organizations-API family). Validation here, state in store_org_members_*. */
 #include "api.h"
 
@@ -75,7 +75,7 @@ static void add_and_reply(struct req *r, const struct org_member_new *m, int n,
 			}
 		}
 	}
-	rc = store_org_members_add(r->app->store, &r->user, id, m, n, &out, &bad);
+	rc = store_org_members_create(r->app->store, &r->user, id, m, n, &out, &bad);
 	if (rc == STORE_CONFLICT && bad >= 0) {
 		char *ptr = xasprintf("%s/user/email", pointers[bad]);
 		char *where = xasprintf("organization '%s'", id);
@@ -96,7 +96,7 @@ static void add_and_reply(struct req *r, const struct org_member_new *m, int n,
 	reply_ok(r, out);
 }
 
-void members_create(struct req *r)
+void org_members_create(struct req *r)
 {
 	static const char *const pointers[] = { "/member" };
 	struct org_member_new m;
@@ -108,7 +108,7 @@ void members_create(struct req *r)
 	add_and_reply(r, &m, 1, pointers, 1);
 }
 
-void members_batch_create(struct req *r)
+void org_members_batch_create(struct req *r)
 {
 	struct org_member_new m[BATCH_MAX];
 	char ptrs[BATCH_MAX][24];
@@ -137,7 +137,7 @@ void members_batch_create(struct req *r)
 	add_and_reply(r, m, n, pointers, 0);
 }
 
-void members_get(struct req *r)
+void org_members_get(struct req *r)
 {
 	cJSON *out = NULL;
 	enum store_rc rc = store_org_members_get(r->app->store, &r->user, req_param(r, 0),
@@ -149,7 +149,7 @@ void members_get(struct req *r)
 	reply_ok(r, out);
 }
 
-void members_delete(struct req *r)
+void org_members_delete(struct req *r)
 {
 	const char *member_id = req_param(r, 1), *given;
 	enum store_rc rc;
@@ -175,7 +175,7 @@ void members_delete(struct req *r)
 	reply_no_content(r);
 }
 
-void members_list(struct req *r)
+void org_members_list(struct req *r)
 {
 	static const char *const filters[] = {
 		"status", "user.email", "user.email.contains", "user.email.startsWith",
