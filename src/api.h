@@ -70,10 +70,6 @@ void control_faults_list(struct req *r);
 void control_faults_clear(struct req *r);
 void control_fault_delete(struct req *r);
 
-/* Answers a store failure: STORE_NOT_FOUND as "@what '@id' not found"
- * (@nf is that error), STORE_ERROR as a 500. */
-void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id);
-
 /* The account named by the route's first parameter must be one the caller
  * sees: otherwise 404 / ERR_ACCOUNT_NOT_FOUND, as for one that does not
  * exist (routes under /accounts/{id} that keep no state of their own). */
@@ -88,7 +84,7 @@ int org_ref_or_reply(struct req *r, const char *pointer, const char *id);
 typedef enum store_rc store_lookup_fn(struct store *st, const struct user *u, const char *id,
 				      cJSON **out);
 typedef enum store_rc store_profile_update_fn(struct store *st, const struct user *u,
-					   const char *id, const struct profile *p);
+					      const char *id, const struct profile *p);
 /* GET of the object named by the route's first parameter: 200 with what
  * @fn finds, or the error @nf (404) when it finds nothing. */
 void api_lookup(struct req *r, store_lookup_fn *fn, enum err nf);
@@ -105,18 +101,11 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 int one_of(const char *v, const char *const *allowed);
 /* "name" in the body: required, 1 to @max characters. */
 int name_or_reply(struct req *r, size_t max, const char **out);
-/* Answers a store failure on .../{id}/members/{member_id}: 404 with
- * @parent_nf for the organization or account, 1301 for the member. */
-void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf);
 
 /* An email at @pointer in @obj: required, at most @max characters, with
  * one '@' between a local part and a domain and no spaces. */
 int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
 		   const char **out);
 
-/* Reads the single value of each query parameter in @keys (NULL-ended)
- * into @out (in order, NULL when absent); a repeated one, or one longer
- * than 4096 bytes, is an error (replied, -1). */
-int query_singles_or_reply(struct req *r, const char *const *keys, const char **out);
 
 #endif

@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ids.h"
 #include "json.h"
 #include "paging.h"
+#include "query.h"
 #include "reply.h"
-#include "ids.h"
 #include "roles.h"
 #include "util.h"
 

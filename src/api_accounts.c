@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "paging.h"
+#include "query.h"
 #include "reply.h"
 #include "util.h"
 

@@ -10,16 +10,6 @@
 
 #include "app.h"
 
-#define QUERY_VALUE_MAX 4096
-
-void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
-{
-	if (rc == STORE_NOT_FOUND)
-		reply_error(r, (enum err)nf, id);
-	else
-		reply_error(r, ERR_INTERNAL, "the database failed; see the server log");
-}
-
 int account_visible_or_reply(struct req *r)
 {
 	enum store_rc rc = store_accounts_visible(r->app->store, &r->user, req_param(r, 0));
@@ -121,14 +111,6 @@ int name_or_reply(struct req *r, size_t max, const char **out)
 	return 0;
 }
 
-void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf)
-{
-	if (rc == STORE_NO_ITEM)
-		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
-	else
-		reply_store_error(r, rc, parent_nf, req_param(r, 0));
-}
-
 int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
 		   const char **out)
 {
@@ -148,27 +130,6 @@ int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t 
 		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
 		free(why);
 		return -1;
-	}
-	return 0;
-}
-
-int query_singles_or_reply(struct req *r, const char *const *keys, const char **out)
-{
-	size_t i;
-
-	for (i = 0; keys[i]; i++) {
-		int count;
-		out[i] = req_query(r, keys[i], &count);
-		if (count > 1) {
-			reply_error_param(r, ERR_PARAM_INVALID, keys[i], keys[i],
-					  "given more than once");
-			return -1;
-		}
-		if (out[i] && strlen(out[i]) > QUERY_VALUE_MAX) {
-			reply_error_param(r, ERR_PARAM_INVALID, keys[i], keys[i],
-					  "longer than 4096 bytes");
-			return -1;
-		}
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "ids.h"
 #include "journal.h"
 #include "json.h"
+#include "query.h"
 #include "reply.h"
 #include "util.h"
 

@@ -8,6 +8,7 @@
 
 #include "json.h"
 #include "paging.h"
+#include "query.h"
 #include "reply.h"
 #include "util.h"
 
@@ -66,8 +67,8 @@ void organizations_list(struct req *r)
 
 	if (paging_cursor_or_reply(r, list_filters, &c) < 0)
 		return;
-	rc = store_organizations_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last, &more,
-			     &total);
+	rc = store_organizations_list(r->app->store, &r->user, &f, c.after, c.limit, &items, &last,
+				      &more, &total);
 	paging_cursor_release(&c);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");
@@ -208,8 +209,9 @@ void organizations_accounts_list(struct req *r)
 	f.desc = v[9] && strcmp(v[9], "desc") == 0;
 	if (paging_cursor_or_reply(r, filters, &c) < 0)
 		return;
-	rc = store_organizations_accounts_list(r->app->store, &r->user, id, &f, c.has_after, c.after,
-				 c.after_key, c.limit, &items, &last, &last_key, &more, &total);
+	rc = store_organizations_accounts_list(r->app->store, &r->user, id, &f, c.has_after,
+					       c.after, c.after_key, c.limit, &items, &last, &last_key,
+					       &more, &total);
 	if (rc != STORE_OK) {
 		paging_cursor_release(&c);
 		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, id);

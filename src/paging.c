@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "app.h"
+#include "query.h"
 #include "reply.h"
 #include "util.h"
 

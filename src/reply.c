@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "router.h"
 #include "util.h"
 
 static void set_body(struct req *r, int status, cJSON *body)
@@ -121,7 +120,7 @@ static void send_errors(struct req *r, int status, enum err_layer layer, cJSON *
 	/* CF-API: the IAM failure envelope requires "result": null; the
 	 * Organizations-API V4ErrorResponse types "result" as a non-nullable
 	 * object, so operation errors there leave it out. */
-	if (layer == GW || !r->route || !(router_flags(r->route) & ROUTE_ORG_API))
+	if (layer == GW || !r->org_api)
 		cJSON_AddNullToObject(env, "result");
 	set_body(r, status, env);
 }
@@ -231,4 +230,20 @@ void reply_unsaved(struct req *r)
 	r->replied = 0;
 	reply_error(r, ERR_INTERNAL, "the database could not commit; nothing was saved (see the "
 				     "server log)");
+}
+
+void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
+{
+	if (rc == STORE_NOT_FOUND)
+		reply_error(r, (enum err)nf, id);
+	else
+		reply_error(r, ERR_INTERNAL, "the database failed; see the server log");
+}
+
+void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf)
+{
+	if (rc == STORE_NO_ITEM)
+		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
+	else
+		reply_store_error(r, rc, parent_nf, req_param(r, 0));
 }

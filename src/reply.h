@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "req.h"
+#include "store.h"
 
 /* 200 with @result (consumed). */
 void reply_ok(struct req *r, cJSON *result);
@@ -55,5 +56,13 @@ void reply_bad_headers(struct req *r, const enum err *chain, int n);
  * group commit that was to save it failed, so what it said happened did
  * not (server.c). */
 void reply_unsaved(struct req *r);
+
+/* Answers a store failure: STORE_NOT_FOUND as "@what '@id' not found"
+ * (@nf is that error), STORE_ERROR as a 500. */
+void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id);
+
+/* Answers a store failure on .../{id}/members/{member_id}: 404 with
+ * @parent_nf for the organization or account, 1301 for the member. */
+void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ids.h"
+#include "store.h"
 
 struct app;
 struct route;
@@ -21,14 +21,6 @@ struct route;
 struct kv {
 	const char *key;
 	const char *value; /* never NULL: "" for "?flag" */
-};
-
-/* The caller, once credentials were checked. */
-struct user {
-	int64_t seq;
-	char id[ID_LEN + 1];
-	int tenant_admin;
-	char token_id[ID_LEN + 1]; /* "" unless the credential is an API token */
 };
 
 #define REQ_MAX_PARAMS 4
@@ -57,6 +49,7 @@ struct req {
 
 	/* set by the router and the central checks */
 	const struct route *route;
+	int org_api;           /* the route is of the Organizations-API family */
 	char *path_buf;        /* the segments @params point into */
 	const char *params[REQ_MAX_PARAMS];
 	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */

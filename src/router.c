@@ -13,11 +13,6 @@
 
 #define MAX_SEGMENTS 16
 
-unsigned router_flags(const struct route *route)
-{
-	return route->flags;
-}
-
 /* Splits @p ("/a/b/c") in place into segments. Returns their number, or -1
  * if there are too many or one is empty: a doubled or trailing slash routes
  * nowhere, as on the live API. */
@@ -127,6 +122,7 @@ void router_dispatch(struct req *r)
 	}
 	strbuf_release(&allow);
 	r->route = found;
+	r->org_api = (found->flags & ROUTE_ORG_API) != 0;
 	if (r->query_bad) {
 		reply_error_param(r, ERR_PARAM_INVALID, "*", "*", r->query_bad);
 		return;

@@ -33,7 +33,6 @@ struct route {
 extern const struct route routes[];
 extern const size_t routes_count;
 
-unsigned router_flags(const struct route *route);
 /* Routes @r, runs the central checks its route's flags ask for, then its
  * handler. On return r->replied is set. */
 void router_dispatch(struct req *r);

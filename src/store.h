@@ -15,9 +15,17 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
-#include "req.h"
+#include "ids.h"
 
 struct store;
+
+/* The caller, once credentials were checked. */
+struct user {
+	int64_t seq;
+	char id[ID_LEN + 1];
+	int tenant_admin;
+	char token_id[ID_LEN + 1]; /* "" unless the credential is an API token */
+};
 
 /* One embedded schema migration (schema/NNN-name.sql). The generated
  * schema.c defines the array, ended by a row with version 0. */
@@ -103,9 +111,10 @@ enum store_rc store_users_create(struct store *st, const struct user_new *n, str
 /* Adds API token @token for @u with @status ("active", "disabled" or
  * "expired") and id @token_id (NULL: a new one). STORE_CONFLICT if taken. */
 enum store_rc store_users_token_create(struct store *st, const struct user *u, const char *token,
-				    const char *status, const char *token_id);
+				       const char *status, const char *token_id);
 /* Adds user service key @key for @u (fixtures). STORE_CONFLICT if taken. */
-enum store_rc store_users_service_key_create(struct store *st, const struct user *u, const char *key);
+enum store_rc store_users_service_key_create(struct store *st, const struct user *u,
+					     const char *key);
 /* The user with @email (case-insensitive). */
 enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out);
 /* The caller's own user, as GET /user answers it. */
@@ -117,7 +126,7 @@ enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **ou
 extern const char *const store_users_update_keys[];
 #define USERS_UPDATE_FIELDS 5
 enum store_rc store_users_update(struct store *st, const struct user *u,
-				const char *const *values, const int *clear, cJSON **out);
+				 const char *const *values, const int *clear, cJSON **out);
 
 /* --- organizations --- */
 
@@ -144,20 +153,20 @@ struct organization_new {
 /* Creates an organization as @u. STORE_NOT_FOUND: the parent is not
  * visible to @u. STORE_CONFLICT: the id is taken (fixtures only). */
 enum store_rc store_organizations_create(struct store *st, const struct user *u,
-				const struct organization_new *o, cJSON **out);
+					 const struct organization_new *o, cJSON **out);
 enum store_rc store_organizations_get(struct store *st, const struct user *u, const char *id,
-			     cJSON **out);
+				      cJSON **out);
 enum store_rc store_organizations_update(struct store *st, const struct user *u, const char *id,
-				const char *name, cJSON **out);
+					 const char *name, cJSON **out);
 /* STORE_CONFLICT: not empty; *out_what (caller frees) says what is inside,
  * e.g. "2 sub-organizations". */
 enum store_rc store_organizations_delete(struct store *st, const struct user *u, const char *id,
-				char **out_what);
+					 char **out_what);
 /* The profile, with empty strings where none was ever set. */
-enum store_rc store_organizations_profile_get(struct store *st, const struct user *u, const char *id,
-				     cJSON **out);
-enum store_rc store_organizations_profile_update(struct store *st, const struct user *u, const char *id,
-				     const struct profile *p);
+enum store_rc store_organizations_profile_get(struct store *st, const struct user *u,
+					      const char *id, cJSON **out);
+enum store_rc store_organizations_profile_update(struct store *st, const struct user *u,
+						 const char *id, const struct profile *p);
 
 struct organization_filter {
 	const char *const *ids; /* id=..., repeatable; NULL when not given */
@@ -177,9 +186,10 @@ struct organization_filter {
  * order, after the one with internal key @after (0 for the first page).
  * Sets *out_last to the key of the last one returned, *out_more to whether
  * more follow, and *out_total to how many pass @f in all. */
-enum store_rc store_organizations_list(struct store *st, const struct user *u, const struct organization_filter *f,
-			      int64_t after, int limit, cJSON **out, int64_t *out_last,
-			      int *out_more, int64_t *out_total);
+enum store_rc store_organizations_list(struct store *st, const struct user *u,
+				       const struct organization_filter *f, int64_t after,
+				       int limit, cJSON **out, int64_t *out_last, int *out_more,
+				       int64_t *out_total);
 
 /* --- accounts --- */
 
@@ -217,11 +227,11 @@ enum store_rc store_accounts_delete(struct store *st, const struct user *u, cons
 enum store_rc store_accounts_profile_get(struct store *st, const struct user *u, const char *id,
 					 cJSON **out);
 enum store_rc store_accounts_profile_update(struct store *st, const struct user *u, const char *id,
-					 const struct profile *p);
+					    const struct profile *p);
 /* The organizations that hold the account, root first (an array of
  * Organization objects; empty for a stand-alone account). */
 enum store_rc store_accounts_organizations_list(struct store *st, const struct user *u,
-					   const char *id, cJSON **out);
+						const char *id, cJSON **out);
 
 /* One page of the accounts @u sees, in IAM shape, by internal order
  * (newest first with @desc), @offset items in; @name (if not NULL) keeps
@@ -257,11 +267,13 @@ struct organizations_accounts_filter {
  * @u), in the Organizations-API shape, after the one at (@after, @after_key)
  * when @has_after. *out_last / *out_last_key (caller frees; NULL unless
  * sorted by name) give the position of the last one returned. */
-enum store_rc store_organizations_accounts_list(struct store *st, const struct user *u, const char *org_id,
-				  const struct organizations_accounts_filter *f, int has_after,
-				  int64_t after, const char *after_key, int limit, cJSON **out,
-				  int64_t *out_last, char **out_last_key, int *out_more,
-				  int64_t *out_total);
+enum store_rc store_organizations_accounts_list(struct store *st, const struct user *u,
+						const char *org_id,
+						const struct organizations_accounts_filter *f,
+						int has_after, int64_t after, const char *after_key,
+						int limit, cJSON **out, int64_t *out_last,
+						char **out_last_key, int *out_more,
+						int64_t *out_total);
 
 /* --- organization members --- */
 
@@ -275,8 +287,8 @@ struct org_member_new {
  * array of them. STORE_CONFLICT: m[*out_bad] is already a member (or
  * listed twice); nothing was added. */
 enum store_rc store_org_members_create(struct store *st, const struct user *u, const char *org_id,
-				    const struct org_member_new *m, int n, cJSON **out,
-				    int *out_bad);
+				       const struct org_member_new *m, int n, cJSON **out,
+				       int *out_bad);
 /* STORE_NO_ITEM: the organization has no member @member_id. */
 enum store_rc store_org_members_get(struct store *st, const struct user *u, const char *org_id,
 				    const char *member_id, cJSON **out);
@@ -308,8 +320,8 @@ struct account_member_new {
 };
 /* STORE_CONFLICT: the user is already a member (and !upsert). */
 enum store_rc store_account_members_create(struct store *st, const struct user *u,
-					const char *account_id,
-					const struct account_member_new *m, cJSON **out);
+					   const char *account_id,
+					   const struct account_member_new *m, cJSON **out);
 enum store_rc store_account_members_get(struct store *st, const struct user *u,
 					const char *account_id, const char *member_id,
 					cJSON **out);
@@ -335,7 +347,7 @@ enum store_rc store_accounts_visible(struct store *st, const struct user *u,
 /* Removes the membership the account's creator got (fixtures that say
  * the owner is no longer a member). */
 enum store_rc store_account_members_delete_owner(struct store *st, const struct user *u,
-					       const char *account_id);
+						 const char *account_id);
 
 /* --- the whole state (the control API) --- */
 
