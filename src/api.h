@@ -1,5 +1,17 @@
-/* api.h: every handler, one file per resource (api_<resource>.c), and the
- * helpers they share. A handler is void and replies exactly once. */
+/* api.h: every handler, one file per resource (api_<name>.c, handlers
+ * <name>_<verb>), and the helpers they share (api_common.c). A handler is
+ * void and replies exactly once. Only api_*.c and routes.c include this.
+ *
+ * What may include what, lowest level first; a file includes headers of
+ * its own level and below (tests/layout/check_layout.py checks it):
+ *   1. leaves: util/banned, clock, ids, errors, rules, roles, config, journal
+ *   2. state: store.h (store_internal.h only in store*.c), store_vfs, app
+ *   3. request and loaders: req, faults, fixtures
+ *   4. envelope: reply
+ *   5. readers: json, query, paging, auth
+ *   6. handlers: api.h, api_*.c
+ *   7. dispatch: router, routes.c
+ *   8. edges: server.c (the only file with <microhttpd.h>), main.c */
 #ifndef CFMOCK_API_H
 #define CFMOCK_API_H
 

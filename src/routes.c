@@ -1,12 +1,19 @@
 /* routes.c: THE route table, the index of the whole API.
  *
- * Adding an endpoint:
- *  1. read its section of shared/spec/CONTRACT.md;
- *  2. write the handler in api_<resource>.c and declare it in api.h;
+ * Adding an endpoint (a resource <name>, e.g. accounts or org_members):
+ *  1. read its operation in spec/cloudflare-organizations-accounts.openapi.json
+ *     and its section of spec/CONTRACT.md;
+ *  2. write the handler <name>_<verb> in src/api_<name>.c (verbs: list, get,
+ *     create, update, delete, or the API's own action) and declare it in
+ *     src/api.h; value rules come from src/rules.h, never written again;
  *  3. add a row here, with the flags for what the router must check first;
- *  4. add store_<resource>_<verb> in store.c if it touches state;
- *  5. add any new error to errors.def (and the README's catalogue);
- *  6. add cases to tests/http/test_<resource>.py.
+ *  4. if it keeps state, add store_<name>_<verb> (the same verb) to
+ *     src/store_<name>.c, declared in src/store.h; what the store files
+ *     share is in src/store_internal.h;
+ *  5. add any new error to src/errors.def (and the README's catalogue);
+ *  6. add cases to tests/http/test_<name>.py (or test_<name>_<detail>.py),
+ *     using tests/http/helpers.py.
+ * tests/layout/check_layout.py checks the names and the include levels.
  *
  * Patterns are matched segment by segment; ":name" matches a 32-hex id,
  * "*name" any segment (cfmock's own API only). */

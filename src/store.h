@@ -1,6 +1,9 @@
-/* store.h: cfmock's state, in SQLite. store.c is the only file that
- * includes <sqlite3.h> (with store_vfs.c, the VFS it opens the database
- * with), and all SQL text lives there.
+/* store.h: cfmock's state, in SQLite: the store's one public header. Only
+ * the store*.c files include <sqlite3.h>, and all SQL text lives in them:
+ * store.c is the engine, store_<name>.c the SQL of one resource (the same
+ * <name> as its api_<name>.c), store_control.c reset, export and snapshots,
+ * store_vfs.c the VFS the database is opened with; store_internal.h is what
+ * they share. The sections below follow those files.
  *
  * Read functions return a new cJSON tree in the API's own shape, which the
  * caller owns (cJSON_Delete). Every write is one transaction: on any
