@@ -8,35 +8,19 @@ that deleting an account removes its members. These are IAM routes: every
 error carries "result": null.
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_members.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, UNKNOWN_ID, PROFILE, JSON_CT, page_info  # noqa: E402
-from test_members import (MemberTest, ROLES, ROLE_IDS, SUPER_ADMIN, ADMIN,  # noqa: E402
-                          ADMIN_RO, BILLING, DNS, ANALYTICS, CACHE_PURGE, PERMISSION_KEYS,
-                          OTHER_ID, BAD_IDS, listed)
+from helpers import (ApiTest, ADMIN, ADMIN_RO, ANALYTICS, BAD_IDS, BILLING,  # noqa: E402
+                     CACHE_PURGE, DENY, DNS, JSON_CT, OTHER_ID, POLICY, PROFILE, ROLES, ROLE_IDS,
+                     SUPER_ADMIN, UNKNOWN_ID, account_member, listed, page_info)
 
-POLICY = {'access': 'allow', 'id': 'f267e341f3dd4697bd3b9f71dd96247f',
-          'permission_groups': [{'id': 'c8fed203ed3043cba015a93ad1616f1f'},
-                                {'id': '82e64a83756745bbbb1c9c2701bf816b'}],
-          'resource_groups': [{'id': '6d7f2f5f5b1d4a0e9081fdc98d432fd1'}]}
-DENY = {'access': 'deny', 'id': '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
-        'permission_groups': [{'id': '3536bcfad5faccb999b47003c79917fb'}],
-        'resource_groups': []}
-
-
-def account_member(id, status, user, roles, policies=()):
-    """The whole IAM member object. user: the user as GET /user answers
-    it; roles: whole role objects."""
-    return {'id': id, 'email': user['email'], 'status': status,
-            'user': {'id': user['id'], 'email': user['email'],
-                     'first_name': user['first_name'], 'last_name': user['last_name'],
-                     'two_factor_authentication_enabled': False},
-            'roles': list(roles), 'policies': list(policies)}
+PERMISSION_KEYS = {'analytics', 'billing', 'cache_purge', 'dns', 'dns_records', 'lb', 'logs',
+                   'organization', 'ssl', 'waf', 'zone_settings', 'zones'}
 
 
 def role_not_found(id):
@@ -44,92 +28,11 @@ def role_not_found(id):
             'errors': [{'code': 1303, 'message': "role '%s' not found" % id}]}
 
 
-class AccountMemberTest(MemberTest):
-    _roles = None
-
-    def aurl(self, acct, member=None):
-        aid = acct if isinstance(acct, str) else acct['id']
-        url = '/accounts/%s/members' % aid
-        if member is not None:
-            url += '/' + (member if isinstance(member, str) else member['id'])
-        return url
-
-    def role_objects(self, acct, auth=TOKEN_A):
-        """id -> the whole role object, from GET /accounts/{id}/roles."""
-        r = self.req('GET', '/accounts/%s/roles' % acct['id'], auth=auth,
-                     query={'per_page': 50})
-        self.assertEqual(r.status, 200, r)
-        return {role['id']: role for role in r.json['result']}
-
-    def roles(self, acct, ids, auth=TOKEN_A):
-        if self._roles is None:
-            self._roles = self.role_objects(acct, auth=auth)
-        return [self._roles[i] for i in ids]
-
-    def list_am(self, acct, query=None, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct), auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def assertAMembers(self, acct, members, auth=TOKEN_A):
-        """The whole member list (one page of 50)."""
-        self.assertEqual(self.list_am(acct, {'per_page': 50}, auth=auth), harness.ok_envelope(
-            members, result_info=page_info(1, 50, len(members), len(members))))
-
-    def assertAMemberIs(self, acct, member, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct, member), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(member))
-
-    def creator(self, acct, auth=TOKEN_A):
-        """The account's first member, checked whole: its creator (auth),
-        accepted, Super Administrator."""
-        env = self.list_am(acct, {'per_page': 50}, auth=auth)
-        first = env['result'][0]
-        self.assertRegex(first['id'], HEX32)
-        want = account_member(first['id'], 'accepted', self.me(auth),
-                              self.roles(acct, [SUPER_ADMIN], auth=auth))
-        self.assertEqual(first, want)
-        return want
-
-    def add_am(self, acct, email, status=None, roles=None, policies=None, auth=TOKEN_A):
-        """POST /accounts/{id}/members, checking the whole answer against the
-        user that calls with that email; returns the member."""
-        body = {'email': email}
-        if status is not None:
-            body['status'] = status
-        if roles is not None:
-            body['roles'] = list(roles)
-        if policies is not None:
-            body['policies'] = list(policies)
-        r = self.req('POST', self.aurl(acct), body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertRegex(res['id'], HEX32)
-        user = self.me(email)
-        self.assertEqual(res['user']['id'], user['id'])
-        want = account_member(res['id'], status or 'pending', user,
-                              self.roles(acct, roles or [], auth=auth), policies or [])
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        return want
-
-    def assertAmNotFound(self, resp, id):
-        self.assertMemberNotFound(resp, id, 'null')
-
-
 # ---------------------------------------------------------------------------
 # The creator
 
 
-class Creator(AccountMemberTest):
+class Creator(ApiTest):
     def test_am_1_1_creator_is_the_first_member(self):
         a = self.create('a')
         c = self.creator(a)
@@ -175,7 +78,7 @@ class Creator(AccountMemberTest):
 # POST /accounts/{id}/members
 
 
-class Add(AccountMemberTest):
+class Add(ApiTest):
     def test_am_2_1_add_pending_by_default_with_roles(self):
         a = self.create('a')
         c = self.creator(a)
@@ -344,7 +247,7 @@ class Add(AccountMemberTest):
 # PUT /accounts/{id}/members/{member_id}
 
 
-class Update(AccountMemberTest):
+class Update(ApiTest):
     def put_am(self, acct, member, body, auth=TOKEN_A):
         r = self.req('PUT', self.aurl(acct, member), body, auth=auth)
         self.assertEqual(r.status, 200, r)
@@ -492,7 +395,7 @@ class Update(AccountMemberTest):
 # DELETE /accounts/{id}/members/{member_id}, and deleting the account
 
 
-class Remove(AccountMemberTest):
+class Remove(ApiTest):
     def test_am_4_1_delete_with_or_without_a_body(self):
         a = self.create('a')
         c = self.creator(a)
@@ -574,7 +477,7 @@ class Remove(AccountMemberTest):
 # What an account member sees
 
 
-class Visibility(AccountMemberTest):
+class Visibility(ApiTest):
     def test_am_5_1_accepted_sees_the_account_pending_does_not(self):
         org = self.create_org('Org')
         a = self.create('a', org=org)
@@ -635,7 +538,7 @@ class Visibility(AccountMemberTest):
 # GET /accounts/{id}/members: pages, status, order, direction
 
 
-class Listing(AccountMemberTest):
+class Listing(ApiTest):
     OWNER = 'owner@example.com'
     PEOPLE = [  # email, first, last, status, in the order added
         ('dave@example.com', 'Dave', 'Brown', 'accepted'),
@@ -769,7 +672,7 @@ class Listing(AccountMemberTest):
 # GET /accounts/{id}/roles and /roles/{role_id}
 
 
-class Roles(AccountMemberTest):
+class Roles(ApiTest):
     def test_am_7_1_exactly_the_seven_roles(self):
         a = self.create('a')
         r = self.req('GET', '/accounts/%s/roles' % a['id'])
@@ -859,7 +762,7 @@ class Roles(AccountMemberTest):
 # Routing and credentials
 
 
-class Routing(AccountMemberTest):
+class Routing(ApiTest):
     def test_am_8_1_malformed_ids_route_nowhere(self):
         a = self.create('a')
         c = self.creator(a)

@@ -4,250 +4,24 @@ GET /organizations/{id}/accounts (CONTRACT.md 0, 3 and 4.2; the README's
 
 Every test gets a fresh server (seed 1, fake clock), so ids and timestamps
 are deterministic; results are compared whole wherever practical. The
-helpers here (AccountTest, iam_account, org_account) are shared with
-test_moves.py."""
+helpers come from helpers.py."""
 import os
-import re
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import TOKEN_A, TOKEN_B  # noqa: E402
-
-HEX32 = re.compile(r'^[0-9a-f]{32}$')
-# the fake clock starts at 2026-01-01T00:00:00Z and moves 1 ms per reading
-CREATED_ON = re.compile(r'^2026-01-01T00:00:00\.\d{3}Z$')
-UNKNOWN_ID = '0123456789abcdef0123456789abcdef'
-PROFILE_KEYS = ('business_address', 'business_email', 'business_name', 'business_phone',
-                'external_metadata')
-PROFILE = {
-    'business_address': '101 Townsend St, San Francisco, CA',
-    'business_email': 'billing@example.com',
-    'business_name': 'Example Inc.',
-    'business_phone': '+1 555 0100',
-    'external_metadata': '{"crm_id": 42}',
-}
-OTHER_PROFILE = {
-    'business_address': '1 Rue de Rivoli, Paris',
-    'business_email': 'compta@exemple.fr',
-    'business_name': 'Exemple SARL',
-    'business_phone': '+33 1 00 00 00 00',
-    'external_metadata': '',
-}
-EMPTY_PROFILE = {k: '' for k in PROFILE_KEYS}
-JSON_CT = {'Content-Type': 'application/json'}
-
-
-def iam_account(id, name, created_on, type='standard', org=None, enforce_twofactor=False,
-                abuse_contact_email=None):
-    """The whole IAM-family account object (GET/POST/PUT /accounts...)."""
-    settings = {'enforce_twofactor': enforce_twofactor}
-    if abuse_contact_email is not None:
-        settings['abuse_contact_email'] = abuse_contact_email
-    acct = {'id': id, 'name': name, 'type': type, 'created_on': created_on,
-            'settings': settings}
-    if org is not None:
-        acct['managed_by'] = {'parent_org_id': org['id'], 'parent_org_name': org['name']}
-    return acct
-
-
-def in_org(acct, org):
-    """acct (IAM shape) as it reads once it sits in org."""
-    out = dict(acct)
-    out['managed_by'] = {'parent_org_id': org['id'], 'parent_org_name': org['name']}
-    return out
-
-
-def org_account(acct):
-    """The Organizations-API shape (GET /organizations/{id}/accounts items)
-    of an account given in the IAM shape."""
-    return {
-        'id': acct['id'],
-        'name': acct['name'],
-        'type': acct['type'],
-        'created_on': acct['created_on'],
-        'settings': {
-            'abuse_contact_email': acct['settings'].get('abuse_contact_email'),
-            'access_approval_expiry': None,
-            'api_access_enabled': None,
-            'default_nameservers': None,
-            'enforce_twofactor': acct['settings']['enforce_twofactor'],
-            'use_account_custom_ns_by_default': None,
-        },
-    }
-
-
-def account_not_found(id, result_key='null'):
-    """The whole error envelope for an account that is not there (IAM
-    routes: "result": null; Organizations-API routes: no result)."""
-    env = {'success': False, 'messages': [],
-           'errors': [{'code': 1201, 'message': "account '%s' not found" % id}]}
-    if result_key == 'null':
-        env['result'] = None
-    return env
-
-
-def page_info(page, per_page, count, total):
-    return {'page': page, 'per_page': per_page, 'count': count, 'total_count': total,
-            'total_pages': -(-total // per_page)}
-
-
-class AccountTest(harness.ServerTest):
-    """Helpers shared by the account and move tests."""
-
-    # -- organizations -------------------------------------------------
-
-    def create_org(self, name, parent=None, profile=None, auth=TOKEN_A):
-        body = {'name': name}
-        if parent is not None:
-            body['parent'] = {'id': parent['id']}
-        if profile is not None:
-            body['profile'] = profile
-        r = self.req('POST', '/organizations', body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json['result']
-
-    def get_org(self, id, auth=TOKEN_A):
-        r = self.req('GET', '/organizations/' + id, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json['result']
-
-    # -- accounts ------------------------------------------------------
-
-    def create(self, name, org=None, type=None, auth=TOKEN_A):
-        """POST /accounts, checking the whole answer; returns the account
-        (IAM shape)."""
-        body = {'name': name}
-        if type is not None:
-            body['type'] = type
-        if org is not None:
-            body['unit'] = {'id': org['id']}
-        r = self.req('POST', '/accounts', body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertRegex(res['id'], HEX32)
-        self.assertRegex(res['created_on'], CREATED_ON)
-        want = iam_account(res['id'], name, res['created_on'], type or 'standard', org)
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        return want
-
-    def url(self, acct, suffix=''):
-        return '/accounts/%s%s' % (acct if isinstance(acct, str) else acct['id'], suffix)
-
-    def assertGetIs(self, acct, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(acct))
-
-    def put(self, acct, body, auth=TOKEN_A):
-        r = self.req('PUT', self.url(acct), body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r
-
-    def list_accounts(self, query=None, auth=TOKEN_A):
-        r = self.req('GET', '/accounts', auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def all_accounts(self, auth=TOKEN_A):
-        """The caller's whole account list (one page of 50)."""
-        env = self.list_accounts({'per_page': 50}, auth=auth)
-        self.assertLessEqual(env['result_info']['total_count'], 50)
-        return env['result']
-
-    def org_accounts(self, org, query=None, auth=TOKEN_A):
-        oid = org if isinstance(org, str) else org['id']
-        r = self.req('GET', '/organizations/%s/accounts' % oid, auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def assertOrgAccounts(self, org, accts, auth=TOKEN_A):
-        """The whole list of accounts directly in org (one page of 1000)."""
-        env = self.org_accounts(org, {'page_size': 1000}, auth=auth)
-        self.assertEqual(env, harness.ok_envelope([org_account(a) for a in accts],
-                                                  result_info={'total_size': len(accts)}))
-
-    def org_walk(self, org, page_size, query=(), auth=TOKEN_A):
-        """The whole of /organizations/{org}/accounts, page by page."""
-        return self.cursor_walk(lambda q: self.org_accounts(org, q, auth=auth), page_size, query)
-
-    def profile(self, acct, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json
-
-    def put_profile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('PUT', self.url(acct, '/profile'), profile, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        return r
-
-    def assertProfile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(profile))
-
-    # -- errors --------------------------------------------------------
-
-    def assertNotFound(self, resp, id, result_key='null'):
-        self.assertError(resp, 404, [1201], result_key=result_key)
-        self.assertEqual(resp.json, account_not_found(id, result_key))
-
-    def assertFieldError(self, resp, code, pointer, result_key='null'):
-        self.assertError(resp, 400, [code], result_key=result_key)
-        self.assertEqual(resp.json['errors'][0]['source'], {'pointer': pointer}, resp)
-        if pointer and code in (1001, 1002, 1003):
-            # "'…' is required", "'…' must be …", "invalid value for '…': …"
-            self.assertIn(pointer.rsplit('/', 1)[1], resp.json['errors'][0]['message'])
-
-    def assertParamError(self, resp, code, parameter, result_key='null'):
-        self.assertError(resp, 400, [code], result_key=result_key)
-        self.assertEqual(resp.json['errors'][0]['source'], {'parameter': parameter}, resp)
-        self.assertIn(parameter, resp.json['errors'][0]['message'])
-
-    # -- the whole visible state ----------------------------------------
-
-    def world(self, auth=TOKEN_A):
-        """Everything a user can see: its account list, its organizations,
-        each organization's accounts, each account (with profile and
-        chain). Two equal worlds mean nothing visible changed."""
-        accts = self.list_accounts({'per_page': 50}, auth=auth)
-        self.assertLessEqual(accts['result_info']['total_count'], 50)
-        orgs = self.req('GET', '/organizations', auth=auth, query={'page_size': 1000})
-        self.assertEqual(orgs.status, 200, orgs)
-        out = {'accounts': accts, 'organizations': orgs.json}
-        for o in orgs.json['result']:
-            out['org-accounts ' + o['id']] = self.org_accounts(o, {'page_size': 1000},
-                                                               auth=auth)
-        for a in accts['result']:
-            for suffix in ('', '/profile', '/organizations'):
-                r = self.req('GET', self.url(a, suffix), auth=auth)
-                self.assertEqual(r.status, 200, r)
-                out['GET ' + self.url(a, suffix)] = r.json
-        return out
+from harness import TOKEN_B  # noqa: E402
+from helpers import (ApiTest, CREATED_ON, EMPTY_PROFILE, HEX32, JSON_CT,  # noqa: E402
+                     OTHER_PROFILE, PROFILE, PROFILE_KEYS, UNKNOWN_ID, account_not_found,
+                     iam_account, in_org, org_account, page_info)
 
 
 # ---------------------------------------------------------------------------
 # POST /accounts
 
 
-class Create(AccountTest):
+class Create(ApiTest):
     def test_acc_1_1_create_standalone(self):
         r = self.req('POST', '/accounts', {'name': 'Acme'})
         self.assertEqual(r.status, 200, r)
@@ -327,7 +101,7 @@ class Create(AccountTest):
         self.assertEqual(self.all_accounts(), made)
 
 
-class CreateValidation(AccountTest):
+class CreateValidation(ApiTest):
     def test_acc_2_1_name_missing(self):
         org = self.create_org('Org')
         for body in ({}, {'name': None}, {'type': 'standard'}, {'unit': {'id': org['id']}}):
@@ -404,7 +178,7 @@ class CreateValidation(AccountTest):
         self.create('b', org=child)
         self.create('c')
         self.put_profile(a, PROFILE)
-        before = self.world()
+        before = self.account_world()
         bad = [
             {'name': ''},
             {'name': 'x' * 101, 'unit': {'id': root['id']}},
@@ -416,14 +190,14 @@ class CreateValidation(AccountTest):
         for body in bad:
             r = self.req('POST', '/accounts', body)
             self.assertEqual(r.status, 400, r)
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
 
 # ---------------------------------------------------------------------------
 # GET /accounts/{id}, routing and credentials
 
 
-class GetAndRouting(AccountTest):
+class GetAndRouting(ApiTest):
     def test_acc_3_1_get_unknown(self):
         self.assertNotFound(self.req('GET', self.url(UNKNOWN_ID)), UNKNOWN_ID)
         self.create('a')
@@ -471,7 +245,7 @@ class GetAndRouting(AccountTest):
     def test_acc_3_4_every_endpoint_needs_credentials(self):
         org = self.create_org('Org')
         a = self.create('a', org=org)
-        before = self.world()
+        before = self.account_world()
         routes = [
             ('GET', '/accounts', None), ('POST', '/accounts', {'name': 'x'}),
             ('GET', self.url(a), None), ('PUT', self.url(a), {'name': 'x', 'type': 'standard'}),
@@ -492,7 +266,7 @@ class GetAndRouting(AccountTest):
                 r = self.req(method, path, body, auth=None,
                              headers={'X-Auth-Email': 'a@example.com', 'X-Auth-Key': 'token'})
                 self.assertError(r, 400, [6003], result_key='null')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_acc_3_5_email_and_key_user_is_one_user(self):
         """A user named by X-Auth-Email sees its accounts whatever well-formed
@@ -513,7 +287,7 @@ class GetAndRouting(AccountTest):
 # PUT /accounts/{id}
 
 
-class Update(AccountTest):
+class Update(ApiTest):
     def test_acc_4_1_put_name_type_and_settings(self):
         org = self.create_org('Org')
         a = self.create('Before', org=org)
@@ -611,7 +385,7 @@ class Update(AccountTest):
         self.put(a, {'name': 'a', 'type': 'standard',
                      'settings': {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}})
         a['settings'] = {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}
-        before = self.world()
+        before = self.account_world()
         ok = {'name': 'new', 'type': 'enterprise'}
         cases = [
             ({'type': 'standard'}, 1001, '/name'),
@@ -672,7 +446,7 @@ class Update(AccountTest):
             with self.subTest(raw=raw):
                 r = self.req('PUT', self.url(a), raw=raw, headers=JSON_CT)
                 self.assertError(r, 400, [6007], result_key='null')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertGetIs(a)
 
     def test_acc_4_6_put_unknown(self):
@@ -722,7 +496,7 @@ class Update(AccountTest):
 # DELETE /accounts/{id}
 
 
-class Delete(AccountTest):
+class Delete(ApiTest):
     def test_acc_5_1_delete_then_gone_everywhere(self):
         org = self.create_org('Org')
         doomed = self.create('Doomed', org=org)
@@ -772,7 +546,7 @@ class Delete(AccountTest):
 # GET/PUT /accounts/{id}/profile
 
 
-class Profiles(AccountTest):
+class Profiles(ApiTest):
     def test_acc_6_1_empty_strings_until_set(self):
         org = self.create_org('Org', profile=PROFILE)
         a = self.create('a', org=org)
@@ -895,7 +669,7 @@ class Profiles(AccountTest):
 # GET /accounts (page numbers)
 
 
-class ListAccounts(AccountTest):
+class ListAccounts(ApiTest):
     def make(self, n, prefix='acct', org=None):
         return [self.create('%s-%03d' % (prefix, i), org=org) for i in range(n)]
 
@@ -1048,7 +822,7 @@ class ListAccounts(AccountTest):
 # GET /organizations/{id}/accounts (cursor pages)
 
 
-class OrgAccounts(AccountTest):
+class OrgAccounts(ApiTest):
     def make(self, org, names):
         return [self.create(n, org=org) for n in names]
 
@@ -1304,7 +1078,7 @@ class OrgAccounts(AccountTest):
 # Who sees what
 
 
-class Isolation(AccountTest):
+class Isolation(ApiTest):
     def test_acc_9_1_other_user_gets_404_everywhere(self):
         org = self.create_org('A org')
         child = self.create_org('A child', parent=org)
@@ -1312,7 +1086,7 @@ class Isolation(AccountTest):
                  self.create('in child', org=child)]
         self.put_profile(accts[0], PROFILE)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        before = self.world()
+        before = self.account_world()
         for a in accts:
             aid = a['id']
             with self.subTest(account=a['name']):
@@ -1333,7 +1107,7 @@ class Isolation(AccountTest):
                 # exactly what a never-existing id answers
                 self.assertEqual(self.req('GET', self.url(a), auth=TOKEN_B).json,
                                  account_not_found(aid))
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertEqual(self.list_accounts(auth=TOKEN_B),
                          harness.ok_envelope([], result_info=page_info(1, 20, 0, 0)))
         self.assertOrgAccounts(b_org, [], auth=TOKEN_B)
@@ -1367,13 +1141,13 @@ class Isolation(AccountTest):
     def test_acc_9_3_other_user_cannot_create_in_an_org_it_does_not_see(self):
         org = self.create_org('A org')
         child = self.create_org('A child', parent=org)
-        before = self.world()
+        before = self.account_world()
         for o in (org, child):
             r = self.req('POST', '/accounts', {'name': 'intruder', 'unit': {'id': o['id']}},
                          auth=TOKEN_B)
             self.assertFieldError(r, 1103, '/unit/id')
             self.assertIn(o['id'], r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertEqual(self.all_accounts(auth=TOKEN_B), [])
         # the organizations are still empty: A deletes them bottom-up
         for o in (child, org):
@@ -1384,7 +1158,7 @@ class Isolation(AccountTest):
 # Restarts
 
 
-class Persistence(AccountTest):
+class Persistence(ApiTest):
     def test_acc_10_1_accounts_survive_a_restart(self):
         with tempfile.TemporaryDirectory() as d:
             db = os.path.join(d, 'cfmock.db')

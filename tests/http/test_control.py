@@ -20,9 +20,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, PROFILE, OTHER_PROFILE, UNKNOWN_ID  # noqa: E402
-from test_members import ADMIN, ADMIN_RO, BILLING, DNS, SUPER_ADMIN, email_headers  # noqa: E402
-from test_account_members import AccountMemberTest, POLICY, DENY  # noqa: E402
+from helpers import (ApiTest, ADMIN, ADMIN_RO, BILLING, DENY, DNS, HEX32,  # noqa: E402
+                     OTHER_PROFILE, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID, email_headers)
 
 FIXTURES = os.path.join(harness.HERE, '..', '..', 'fixtures', 'example.json')
 SCHEMA_DIR = os.path.join(harness.HERE, '..', '..', 'schema')
@@ -68,7 +67,7 @@ def write_json(obj_or_bytes):
     return path
 
 
-class ControlTest(AccountMemberTest):
+class ControlTest(ApiTest):
     """Helpers for the control API."""
 
     def on(self, srv):

@@ -10,16 +10,15 @@ account only; a canceled or pending member, and a removed one, sees
 nothing through it.
 
 Every test gets a fresh server (seed 1, fake clock). The helpers come from
-test_members.py and test_account_members.py."""
+helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import PROFILE, OTHER_PROFILE, page_info  # noqa: E402
-from test_members import ADMIN, DNS, listed  # noqa: E402
-from test_account_members import AccountMemberTest, POLICY  # noqa: E402
+from helpers import (ApiTest, ADMIN, DNS, OTHER_PROFILE, POLICY, PROFILE, listed,  # noqa: E402
+                     page_info)
 
 BOB = 'bob@example.com'        # an active member of A's root
 CARL = 'carl@example.com'      # a canceled member of A's child
@@ -35,7 +34,7 @@ def fake_ids(n):
     return ['%032x' % (0xdead00000000 + i) for i in range(n)]
 
 
-class IsolationTest(AccountMemberTest):
+class IsolationTest(ApiTest):
     def a_state(self):
         """A's state: Root (profile) > Child > Grand, a second root Other,
         accounts in Child and in Other and one stand-alone (with profile),

@@ -15,8 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import PROFILE, UNKNOWN_ID  # noqa: E402
-from test_members import ADMIN, MemberTest  # noqa: E402
+from helpers import ApiTest, ADMIN, PROFILE, UNKNOWN_ID  # noqa: E402
 
 ENTRY_KEYS = {'seq', 'time', 'duration_us', 'method', 'path', 'query', 'status', 'user_id',
               'request_body', 'response_body'}
@@ -25,7 +24,7 @@ TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 BODY_LIMIT = 64 * 1024
 
 
-class JournalTest(MemberTest):
+class JournalTest(ApiTest):
     def journal(self, query=None, srv=None):
         """GET /_cfmock/requests: the whole answer, checked for its shape."""
         r = (srv or self.srv).request('GET', '/_cfmock/requests', auth=None, query=query)

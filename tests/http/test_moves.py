@@ -6,90 +6,24 @@ holding accounts cannot be deleted (CONTRACT.md 0.15 and 4.2; the README's
 "Accounts" section).
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_accounts.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import (AccountTest, UNKNOWN_ID, PROFILE, JSON_CT,  # noqa: E402
-                           account_not_found, in_org, page_info)
+from helpers import (ApiTest, JSON_CT, PROFILE, UNKNOWN_ID, account_not_found, in_org,  # noqa: E402
+                     page_info)
 
 DEST = '/destination_organization_id'
-
-
-def moved(account_id, source, dest):
-    """The whole answer of a single move."""
-    return harness.ok_envelope({'account_id': account_id, 'source_organization_id': source,
-                                'destination_organization_id': dest})
-
-
-class MoveTest(AccountTest):
-    def move(self, acct, dest, auth=TOKEN_A):
-        aid = acct if isinstance(acct, str) else acct['id']
-        did = dest if isinstance(dest, str) else dest['id']
-        return self.req('POST', '/accounts/%s/move' % aid,
-                        {'destination_organization_id': did}, auth=auth)
-
-    def assertMoved(self, acct, source, dest):
-        """Moves acct into dest, checks the whole answer and returns the
-        account as it now reads."""
-        r = self.move(acct, dest)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, moved(acct['id'], source['id'] if source else '', dest['id']))
-        now = in_org(acct, dest)
-        self.assertGetIs(now)
-        return now
-
-    def batch(self, ids, dest, auth=TOKEN_A):
-        did = dest if isinstance(dest, str) else dest['id']
-        return self.req('POST', '/accounts/move',
-                        {'account_ids': ids, 'destination_organization_id': did}, auth=auth)
-
-    def assertStatuses(self, resp, moved_ids, not_moved_ids):
-        """The whole batch answer: one entry per id given; a message (any
-        non-empty text) exactly on those not moved. Returns the messages."""
-        self.assertEqual(resp.status, 200, resp)
-        self.assertEqual(resp.headers.get('content-type'), 'application/json')
-        statuses = resp.json['result']['statuses']
-        messages = {}
-        for i in not_moved_ids:
-            self.assertIn(i, statuses, resp)
-            msg = statuses[i].get('message')
-            self.assertIsInstance(msg, str, statuses[i])
-            self.assertTrue(msg, statuses[i])
-            messages[i] = msg
-        want = {i: {'moved': True, 'tag': i} for i in moved_ids}
-        want.update({i: {'moved': False, 'tag': i, 'message': messages[i]}
-                     for i in not_moved_ids})
-        self.assertEqual(resp.json, harness.ok_envelope({'statuses': want}))
-        return messages
-
-    def assertChain(self, acct, orgs, auth=TOKEN_A):
-        """GET /accounts/{id}/organizations is exactly these organizations
-        (whole objects, as GET /organizations/{id} answers them), root
-        first; and containing.account lists the same ones."""
-        want = [self.get_org(o['id'], auth=auth) for o in orgs]
-        r = self.req('GET', self.url(acct, '/organizations'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(want))          # no result_info
-        r = self.req('GET', '/organizations', auth=auth,
-                     query={'containing.account': acct['id'], 'page_size': 1000})
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json, harness.ok_envelope(want, result_info={'total_size': len(want)}))
-
-    def assertOrgError(self, resp, status, code):
-        self.assertError(resp, status, [code], result_key='absent')
 
 
 # ---------------------------------------------------------------------------
 # POST /accounts/{id}/move
 
 
-class Move(MoveTest):
+class Move(ApiTest):
     def test_mv_1_1_standalone_into_an_org(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
@@ -170,7 +104,7 @@ class Move(MoveTest):
         a = self.create('a', org=child)
         b = self.create('b')
         b = self.assertMoved(b, None, root)
-        before = self.world()
+        before = self.account_world()
         for acct, org in ((a, child), (b, root)):
             r = self.move(acct, org)
             self.assertOrgError(r, 400, 1202)
@@ -179,7 +113,7 @@ class Move(MoveTest):
                 'message': "account '%s' is already in organization '%s'" % (acct['id'],
                                                                              org['id']),
                 'source': {'pointer': DEST}}])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_1_5_other_hierarchy_is_1203(self):
         r1 = self.create_org('Root one')
@@ -189,7 +123,7 @@ class Move(MoveTest):
         g2 = self.create_org('Grandchild two', parent=c2)
         a = self.create('a', org=c1)
         b = self.create('b', org=r1)
-        before = self.world()
+        before = self.account_world()
         for acct in (a, b):
             for dest in (r2, c2, g2):
                 with self.subTest(account=acct['name'], dest=dest['name']):
@@ -200,7 +134,7 @@ class Move(MoveTest):
                         'message': "account '%s' cannot move to organization '%s': it is in "
                                    "another hierarchy" % (acct['id'], dest['id']),
                         'source': {'pointer': DEST}}])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_1_6_standalone_moved_in_is_then_bound_to_that_hierarchy(self):
         r1 = self.create_org('Root one')
@@ -227,8 +161,8 @@ class Move(MoveTest):
         b_org = self.create_org('B org', auth=TOKEN_B)
         a = self.create('a', org=root)
         s = self.create('s')
-        before = self.world()
-        before_b = self.world(auth=TOKEN_B)
+        before = self.account_world()
+        before_b = self.account_world(auth=TOKEN_B)
         for acct in (a, s):
             for dest in (UNKNOWN_ID, gone['id'], b_org['id'], root['id'].upper(),
                          root['id'][:31], 'not-an-id', '', a['id']):
@@ -236,8 +170,8 @@ class Move(MoveTest):
                     r = self.move(acct, dest)
                     self.assertFieldError(r, 1103, DEST, 'absent')
                     self.assertIn("'%s'" % dest, r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(), before)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
 
     def test_mv_1_8_body_validation(self):
         root = self.create_org('Root')
@@ -272,12 +206,12 @@ class Move(MoveTest):
         b_alone = self.create('b alone', auth=TOKEN_B)
         gone = self.create('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
-        before_b = self.world(auth=TOKEN_B)
+        before_b = self.account_world(auth=TOKEN_B)
         for aid in (UNKNOWN_ID, b_acct['id'], b_alone['id'], gone['id'], root['id']):
             with self.subTest(account=aid):
                 r = self.move(aid, root)
                 self.assertNotFound(r, aid, 'absent')
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
         self.assertOrgAccounts(root, [])
 
     def test_mv_1_10_move_keeps_everything_else(self):
@@ -315,7 +249,7 @@ class Move(MoveTest):
 # POST /accounts/move (batch)
 
 
-class BatchMove(MoveTest):
+class BatchMove(ApiTest):
     def test_mv_2_1_batch_mixed(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
@@ -370,16 +304,16 @@ class BatchMove(MoveTest):
         b_org = self.create_org('B org', auth=TOKEN_B)
         s = self.create('s')
         a = self.create('a', org=root)
-        before = self.world()
-        before_b = self.world(auth=TOKEN_B)
+        before = self.account_world()
+        before_b = self.account_world(auth=TOKEN_B)
         for dest in (UNKNOWN_ID, gone['id'], b_org['id'], 'not-an-id', '', root['id'].upper(),
                      s['id']):
             with self.subTest(dest=dest):
                 r = self.batch([s['id'], a['id'], UNKNOWN_ID], dest)
                 self.assertFieldError(r, 1103, DEST, 'absent')
                 self.assertIn("'%s'" % dest, r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(), before)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
 
     def test_mv_2_4_body_validation(self):
         root = self.create_org('Root')
@@ -453,16 +387,16 @@ class BatchMove(MoveTest):
         s = self.create('s')
         b_org = self.create_org('B org', auth=TOKEN_B)
         b = self.create('b', auth=TOKEN_B)
-        before = self.world()
+        before = self.account_world()
         r = self.batch([a['id'], s['id'], b['id']], b_org, auth=TOKEN_B)
         self.assertStatuses(r, [b['id']], [a['id'], s['id']])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertGetIs(in_org(b, b_org), auth=TOKEN_B)
         self.assertOrgAccounts(b_org, [in_org(b, b_org)], auth=TOKEN_B)
         # and A cannot move into B's organization
         r = self.batch([a['id']], b_org)
         self.assertFieldError(r, 1103, DEST, 'absent')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_2_8_batch_follows_the_hierarchy_rules(self):
         r1 = self.create_org('Root one')
@@ -493,7 +427,7 @@ class BatchMove(MoveTest):
 # GET /accounts/{id}/organizations and containing.account
 
 
-class Chain(MoveTest):
+class Chain(ApiTest):
     def test_mv_3_1_standalone_has_no_organizations(self):
         self.create_org('Org')
         s = self.create('s')
@@ -613,11 +547,11 @@ class Chain(MoveTest):
 # DELETE /organizations/{id} with accounts
 
 
-class OrgDelete(MoveTest):
+class OrgDelete(ApiTest):
     def test_mv_4_1_org_holding_an_account_is_not_deleted(self):
         org = self.create_org('Org')
         a = self.create('a', org=org)
-        before = self.world()
+        before = self.account_world()
         r = self.req('DELETE', '/organizations/' + org['id'])
         self.assertOrgError(r, 400, 1102)
         msg = r.json['errors'][0]['message']
@@ -626,7 +560,7 @@ class OrgDelete(MoveTest):
         self.assertIn('1 account', msg)
         self.assertNotIn('1 accounts', msg)
         self.assertNotIn('sub-organization', msg)
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         # deleting the account empties it
         self.assertEqual(self.req('DELETE', self.url(a)).json, harness.ok_envelope({'id': a['id']}))
         r = self.req('DELETE', '/organizations/' + org['id'])

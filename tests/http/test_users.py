@@ -6,7 +6,7 @@ verify", "Credentials and who sees what", "Flags" and "Fixtures"). These
 are IAM routes: every error carries "result": null.
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_members.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import json
 import os
 import sys
@@ -14,23 +14,11 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, UNKNOWN_ID, PROFILE, JSON_CT, page_info  # noqa: E402
-from test_members import (MemberTest, KEY, ADMIN, DNS, BAD_IDS, email_headers,  # noqa: E402
-                          listed)
+from harness import TOKEN_B  # noqa: E402
+from helpers import (ApiTest, ADMIN, BAD_IDS, DNS, HEX32, JSON_CT, KEY, PROFILE,  # noqa: E402
+                     UNKNOWN_ID, USER_KEYS, email_headers, listed, page_info)
 
-USER_KEYS = {'id', 'email', 'first_name', 'last_name', 'telephone', 'country', 'zipcode',
-             'two_factor_authentication_enabled', 'two_factor_authentication_locked',
-             'suspended', 'has_pro_zones', 'has_business_zones', 'has_enterprise_zones', 'betas'}
 PATCHABLE = {'first_name': 60, 'last_name': 60, 'telephone': 20, 'zipcode': 20, 'country': 30}
-VALID_MESSAGE = {'code': 10000, 'message': 'This API Token is valid and active'}
-
-AUTH_ERROR = {'success': False, 'messages': [], 'result': None,
-              'errors': [{'code': 10000, 'message': 'Authentication error'}]}
-INVALID_TOKEN = {'success': False, 'messages': [], 'result': None,
-                 'errors': [{'code': 1000, 'message': 'Invalid API Token'}]}
-MISSING_AUTHZ = {'success': False, 'messages': [], 'result': None,
-                 'errors': [{'code': 1001, 'message': 'Missing "Authorization" header'}]}
 MISSING_AUTH = {'success': False, 'messages': [], 'result': None, 'errors': [
     {'code': 9106, 'message': 'Missing X-Auth-Key, X-Auth-Email or Authorization headers'}]}
 
@@ -79,50 +67,6 @@ def user_object(id, email, **fields):
     return u
 
 
-class UserTest(MemberTest):
-    def assertVerified(self, resp, token_id=None):
-        """The whole success answer of a token verify; returns the token id."""
-        self.assertEqual(resp.status, 200, resp)
-        self.assertEqual(resp.headers.get('content-type'), 'application/json')
-        env = resp.json
-        self.assertEqual(set(env), {'success', 'errors', 'messages', 'result'}, resp)
-        self.assertIs(env['success'], True)
-        self.assertEqual(env['errors'], [])
-        self.assertEqual(len(env['messages']), 1, resp)
-        msg = env['messages'][0]
-        self.assertLessEqual(set(msg), {'code', 'message', 'type'}, resp)
-        self.assertEqual({k: msg[k] for k in ('code', 'message')}, VALID_MESSAGE)
-        if 'type' in msg:
-            self.assertIsNone(msg['type'])
-        self.assertEqual(set(env['result']), {'id', 'status'}, resp)
-        self.assertRegex(env['result']['id'], HEX32)
-        self.assertEqual(env['result']['status'], 'active')
-        if token_id is not None:
-            self.assertEqual(env['result']['id'], token_id)
-        return env['result']['id']
-
-    def assertAuthError(self, resp):
-        self.assertError(resp, 403, [10000], result_key='null')
-        self.assertEqual(resp.json, AUTH_ERROR)
-
-    def assertInvalidToken(self, resp):
-        self.assertError(resp, 401, [1000], result_key='null')
-        self.assertEqual(resp.json, INVALID_TOKEN)
-
-    def assertMissingAuthz(self, resp):
-        self.assertError(resp, 400, [1001], result_key='null')
-        self.assertEqual(resp.json, MISSING_AUTHZ)
-
-    def get_user(self, auth=TOKEN_A):
-        r = self.req('GET', '/user', auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result'}, r)
-        self.assertEqual(set(r.json['result']), USER_KEYS, r)
-        self.assertEqual(r.json, harness.ok_envelope(r.json['result']))
-        return r.json['result']
-
-
 def write_fixtures(d, data):
     path = os.path.join(d, 'fixtures.json')
     with open(path, 'w') as f:
@@ -130,7 +74,7 @@ def write_fixtures(d, data):
     return path
 
 
-class FixtureTest(UserTest):
+class FixtureTest(ApiTest):
     """A server started with FIXTURES and the auth mode of the class."""
     auth_mode = 'strict'
 
@@ -156,7 +100,7 @@ class FixtureTest(UserTest):
 # GET /user
 
 
-class GetUser(UserTest):
+class GetUser(ApiTest):
     def test_user_1_1_token_user_whole(self):
         u = self.get_user()
         self.assertRegex(u['id'], HEX32)
@@ -241,7 +185,7 @@ class GetUser(UserTest):
 # PATCH /user
 
 
-class PatchUser(UserTest):
+class PatchUser(ApiTest):
     def test_user_2_1_each_field_and_null_clears(self):
         u = self.get_user()
         steps = [
@@ -373,7 +317,7 @@ class PatchUser(UserTest):
 # Token verify, open mode
 
 
-class Verify(UserTest):
+class Verify(ApiTest):
     def test_user_3_1_valid_token(self):
         r = self.req('GET', '/user/tokens/verify')
         tid = self.assertVerified(r)
@@ -724,7 +668,7 @@ class Strict(FixtureTest):
 # Fixtures with the new keys
 
 
-class FixtureErrors(UserTest):
+class FixtureErrors(ApiTest):
     def test_user_6_1_bad_new_fixture_keys_fail_naming_the_entry(self):
         def broken(change):
             data = json.loads(json.dumps(FIXTURES))
