@@ -204,7 +204,11 @@ class ApiTest(harness.ServerTest):
     """A fresh server per test (harness.ServerTest) and the helpers every
     resource's tests use. auth= anywhere may be a bearer token or an email
     (then sent as X-Auth-Email with a well-formed X-Auth-Key). Objects are
-    passed whole (dicts with 'id') or, where a helper says so, as ids."""
+    passed whole (dicts with 'id') or, where a helper says so, as ids.
+    The account helpers have the short names (url, assertGetIs,
+    put_profile, assertProfile, assertNotFound); the organization ones say
+    org (org_url, assertOrgIs, put_org_profile, assertOrgProfile,
+    assertOrgNotFound)."""
     _roles = None
 
     def req(self, method, path, body=None, auth=TOKEN_A, headers=None, **kw):
@@ -243,13 +247,18 @@ class ApiTest(harness.ServerTest):
     # -- organizations -------------------------------------------------
 
     def create_org(self, name, parent=None, profile=None, auth=TOKEN_A):
+        """POST /organizations, checking the envelope; returns the
+        organization. parent: an organization or its id."""
         body = {'name': name}
         if parent is not None:
-            body['parent'] = {'id': parent['id']}
+            body['parent'] = {'id': parent if isinstance(parent, str) else parent['id']}
         if profile is not None:
             body['profile'] = profile
         r = self.req('POST', '/organizations', body, auth=auth)
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get('content-type'), 'application/json')
+        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result'}, r)
+        self.assertIs(r.json['success'], True)
         return r.json['result']
 
     def get_org(self, id, auth=TOKEN_A):
@@ -257,9 +266,67 @@ class ApiTest(harness.ServerTest):
         self.assertEqual(r.status, 200, r)
         return r.json['result']
 
+    def org_url(self, org, suffix=''):
+        """/organizations/{id}{suffix}; org is an organization or its id."""
+        return '/organizations/%s%s' % (org if isinstance(org, str) else org['id'], suffix)
+
+    def assertOrgIs(self, org, auth=TOKEN_A):
+        """GET /organizations/{id} answers exactly org."""
+        r = self.req('GET', '/organizations/' + org['id'], auth=auth)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json, harness.ok_envelope(org))
+
+    def list_orgs(self, query=None, auth=TOKEN_A):
+        r = self.req('GET', '/organizations', auth=auth, query=query)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
+                         r)
+        self.assertIs(r.json['success'], True)
+        self.assertEqual(r.json['errors'], [])
+        self.assertEqual(r.json['messages'], [])
+        return r.json
+
+    def list_org_ids(self, query=None, auth=TOKEN_A):
+        """ids of the first page (page_size 1000) and the total_size."""
+        q = list(query.items() if isinstance(query, dict) else query or [])
+        q.append(('page_size', 1000))
+        env = self.list_orgs(q, auth=auth)
+        self.assertNotIn('next_page_token', env['result_info'])
+        return [o['id'] for o in env['result']], env['result_info']['total_size']
+
+    def org_names(self, query, auth=TOKEN_A):
+        q = list(query.items() if isinstance(query, dict) else query)
+        q.append(('page_size', 1000))
+        env = self.list_orgs(q, auth=auth)
+        self.assertEqual(env['result_info'], {'total_size': len(env['result'])})
+        return [o['name'] for o in env['result']]
+
+    def orgs_walk(self, page_size, query=(), auth=TOKEN_A):
+        """The ids of the whole of /organizations, and the pages (as
+        cursor_walk)."""
+        items, pages = self.cursor_walk(lambda q: self.list_orgs(q, auth=auth), page_size, query)
+        return [o['id'] for o in items], pages
+
+    def orgs_snapshot(self, auth=TOKEN_A):
+        """The whole visible state of a user: the full list envelope."""
+        return self.list_orgs([('page_size', 1000)], auth=auth)
+
+    def put_org_profile(self, org, profile, auth=TOKEN_A):
+        r = self.req('PUT', self.org_url(org, '/profile'), profile, auth=auth)
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(r.raw, b'')
+        self.assertIsNone(r.json)
+        return r
+
+    def assertOrgProfile(self, org, profile, auth=TOKEN_A):
+        r = self.req('GET', self.org_url(org, '/profile'), auth=auth)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get('content-type'), 'application/json')
+        self.assertEqual(r.json, harness.ok_envelope(profile))
+
     # -- accounts ------------------------------------------------------
 
-    def create(self, name, org=None, type=None, auth=TOKEN_A):
+    def create_account(self, name, org=None, type=None, auth=TOKEN_A):
         """POST /accounts, checking the whole answer; returns the account
         (IAM shape)."""
         body = {'name': name}
@@ -288,7 +355,7 @@ class ApiTest(harness.ServerTest):
         self.assertEqual(r.headers.get('content-type'), 'application/json')
         self.assertEqual(r.json, harness.ok_envelope(acct))
 
-    def put(self, acct, body, auth=TOKEN_A):
+    def put_account(self, acct, body, auth=TOKEN_A):
         r = self.req('PUT', self.url(acct), body, auth=auth)
         self.assertEqual(r.status, 200, r)
         return r

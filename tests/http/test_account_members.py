@@ -34,7 +34,7 @@ def role_not_found(id):
 
 class Creator(ApiTest):
     def test_am_1_1_creator_is_the_first_member(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         me = self.me()
         self.assertEqual(c['user']['id'], me['id'])
@@ -49,8 +49,8 @@ class Creator(ApiTest):
 
     def test_am_1_2_every_account_has_its_own_creator_member(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         ca, cs = self.creator(a), self.creator(s)
         self.assertNotEqual(ca['id'], cs['id'])
         self.assertEqual(ca['user'], cs['user'])
@@ -65,7 +65,7 @@ class Creator(ApiTest):
         self.assertEqual(ce['user']['id'], self.user_id('owner@example.com'))
 
     def test_am_1_3_creator_names_follow_patch_user(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.patch_user({'first_name': 'Ada', 'last_name': 'Lovelace'})
         c = self.creator(a)
         self.assertEqual((c['user']['first_name'], c['user']['last_name']), ('Ada', 'Lovelace'))
@@ -80,7 +80,7 @@ class Creator(ApiTest):
 
 class Add(ApiTest):
     def test_am_2_1_add_pending_by_default_with_roles(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         self.assertEqual(m['status'], 'pending')
@@ -92,7 +92,7 @@ class Add(ApiTest):
         self.assertNotEqual(m['id'], m['user']['id'])
 
     def test_am_2_2_add_accepted_with_several_roles(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN_RO, BILLING, DNS])
         p = self.add_am(a, 'pat@example.com', 'pending', roles=[ANALYTICS, CACHE_PURGE])
@@ -101,7 +101,7 @@ class Add(ApiTest):
                          ['Administrator Read Only', 'Billing', 'DNS'])
 
     def test_am_2_3_add_with_policies_kept_as_given(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY, DENY])
         self.assertEqual(m['roles'], [])
@@ -110,7 +110,7 @@ class Add(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_4_user_found_by_email_or_created(self):
-        a = self.create('a')
+        a = self.create_account('a')
         bob = self.me('bob@example.com')
         m = self.add_am(a, 'bob@example.com', roles=[DNS])
         self.assertEqual(m['user']['id'], bob['id'])
@@ -120,12 +120,12 @@ class Add(ApiTest):
         # the same user in an organization and in another account
         org = self.create_org('Org')
         om = self.add(org, 'bob@example.com', user=bob['id'])
-        s = self.create('s')
+        s = self.create_account('s')
         self.assertEqual(self.add_am(s, 'bob@example.com', roles=[])['user']['id'],
                          om['user']['id'])
 
     def test_am_2_5_same_user_twice_is_1302(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', 'accepted', policies=[POLICY])
@@ -141,11 +141,11 @@ class Add(ApiTest):
         self.assertEqual(self.world(), before)
         self.assertAMembers(a, [c, m, p])
         # another account is another matter
-        s = self.create('s')
+        s = self.create_account('s')
         self.add_am(s, 'bob@example.com', roles=[ADMIN])
 
     def test_am_2_6_body_validation(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         before = self.world()
         email90 = 'x' * 78 + '@example.com'
@@ -220,7 +220,7 @@ class Add(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_7_member_names_follow_patch_user(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'ada@example.com', roles=[BILLING])
         self.patch_user({'first_name': 'Ada', 'last_name': 'Lovelace'}, auth='ada@example.com')
@@ -229,9 +229,9 @@ class Add(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_8_unknown_or_invisible_account_is_1201(self):
-        a = self.create('a')
-        b = self.create('b', auth=TOKEN_B)
-        gone = self.create('gone')
+        a = self.create_account('a')
+        b = self.create_account('b', auth=TOKEN_B)
+        gone = self.create_account('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
         for aid in (UNKNOWN_ID, b['id'], gone['id']):
             with self.subTest(account=aid):
@@ -255,7 +255,7 @@ class Update(ApiTest):
         return r
 
     def test_am_3_1_roles_are_replaced(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         for ids in ([ADMIN_RO, BILLING], [CACHE_PURGE], [SUPER_ADMIN, ADMIN, DNS], []):
@@ -267,7 +267,7 @@ class Update(ApiTest):
                 self.assertAMembers(a, [c, m])
 
     def test_am_3_2_status_user_and_read_only_fields_ignored(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         body = {'roles': [{'id': DNS, 'name': 'Ignored', 'description': 'x',
@@ -289,7 +289,7 @@ class Update(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3_policies_are_replaced(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY])
         for pols in ([DENY], [DENY, POLICY], []):
@@ -301,7 +301,7 @@ class Update(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3b_a_policy_without_an_id_gets_one(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         bare = {k: v for k, v in POLICY.items() if k != 'id'}
         r = self.req('POST', self.aurl(a), {'email': 'bob@example.com', 'status': 'accepted',
@@ -328,7 +328,7 @@ class Update(ApiTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3c_put_with_neither_roles_nor_policies_changes_nothing(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN, DNS])
         p = self.add_am(a, 'pat@example.com', 'accepted', policies=[POLICY])
@@ -342,7 +342,7 @@ class Update(ApiTest):
         self.assertNotFound(self.req('GET', self.url(a), auth='bob@example.com'), a['id'])
 
     def test_am_3_4_put_validation(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', policies=[POLICY])
@@ -379,8 +379,8 @@ class Update(ApiTest):
         self.assertAMembers(a, [c, m, p])
 
     def test_am_3_5_unknown_member_is_1301(self):
-        a = self.create('a')
-        s = self.create('s')
+        a = self.create_account('a')
+        s = self.create_account('s')
         other = self.add_am(s, 'bob@example.com', roles=[ADMIN])
         for mid in (UNKNOWN_ID, other['id'], other['user']['id'], a['id']):
             with self.subTest(member=mid):
@@ -397,7 +397,7 @@ class Update(ApiTest):
 
 class Remove(ApiTest):
     def test_am_4_1_delete_with_or_without_a_body(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         ms = [self.add_am(a, e, roles=[DNS]) for e in ('m0@example.com', 'm1@example.com',
                                                        'm2@example.com')]
@@ -419,7 +419,7 @@ class Remove(ApiTest):
 
     def test_am_4_2_removing_an_accepted_member_removes_its_access(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         bob = 'bob@example.com'
         self.assertGetIs(a, auth=bob)
@@ -432,8 +432,8 @@ class Remove(ApiTest):
 
     def test_am_4_3_deleting_the_account_removes_its_members(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        keep = self.create('keep')
+        a = self.create_account('a', org=org)
+        keep = self.create_account('keep')
         kc = self.creator(keep)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', roles=[DNS])
@@ -458,7 +458,7 @@ class Remove(ApiTest):
         self.assertEqual(r.json, harness.ok_envelope({'id': org['id']}))
 
     def test_am_4_4_an_accepted_member_may_manage_members(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         bob = 'bob@example.com'
         m = self.add_am(a, bob, 'accepted', roles=[ADMIN])
@@ -480,8 +480,8 @@ class Remove(ApiTest):
 class Visibility(ApiTest):
     def test_am_5_1_accepted_sees_the_account_pending_does_not(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         self.put_profile(a, PROFILE)
         c = self.creator(a)
         acc = self.add_am(a, 'acc@example.com', 'accepted', roles=[ADMIN])
@@ -514,7 +514,7 @@ class Visibility(ApiTest):
 
     def test_am_5_2_org_member_sees_the_accounts_members(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         c = self.creator(a)
         self.add(org, 'bob@example.com')
         self.assertAMembers(a, [c], auth='bob@example.com')
@@ -525,7 +525,7 @@ class Visibility(ApiTest):
     def test_am_5_3_accepted_member_of_an_account_moved_around(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
+        a = self.create_account('a', org=root)
         self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         r = self.req('POST', self.url(a, '/move'), {'destination_organization_id': child['id']})
         self.assertEqual(r.status, 200, r)
@@ -566,7 +566,7 @@ class Listing(ApiTest):
         return self.list_am(acct, query, auth=self.OWNER)
 
     def test_am_6_1_pages(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         made = [c] + [self.add_am(a, 'm%02d@example.com' % i, roles=[DNS]) for i in range(12)]
         for page, items in ((1, made[0:5]), (2, made[5:10]), (3, made[10:]), (4, []),
@@ -651,7 +651,7 @@ class Listing(ApiTest):
             [by['Olga'], by['Eve'], by['Dave'], by['Carl']], result_info=page_info(1, 5, 4, 4)))
 
     def test_am_6_4_bad_parameters(self):
-        a = self.create('a')
+        a = self.create_account('a')
         url = self.aurl(a)
         for key, values in (('page', ('0', '-1', 'abc', '1.5', '')),
                             ('per_page', ('4', '51', '0', 'abc', '')),
@@ -674,7 +674,7 @@ class Listing(ApiTest):
 
 class Roles(ApiTest):
     def test_am_7_1_exactly_the_seven_roles(self):
-        a = self.create('a')
+        a = self.create_account('a')
         r = self.req('GET', '/accounts/%s/roles' % a['id'])
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.headers.get('content-type'), 'application/json')
@@ -696,7 +696,7 @@ class Roles(ApiTest):
                                                   result_info=page_info(1, 20, 7, 7)))
 
     def test_am_7_2_page_numbers(self):
-        a = self.create('a')
+        a = self.create_account('a')
         whole = self.role_objects(a)
         self.assertEqual(list(whole), ROLE_IDS)
         roles = list(whole.values())
@@ -716,7 +716,7 @@ class Roles(ApiTest):
                 self.assertParamError(r, 1004, key, 'null')
 
     def test_am_7_3_each_role_by_id(self):
-        a = self.create('a')
+        a = self.create_account('a')
         whole = self.role_objects(a)
         for rid, name in ROLES:
             with self.subTest(role=name):
@@ -736,8 +736,8 @@ class Roles(ApiTest):
 
     def test_am_7_4_the_same_for_every_account_and_in_members(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s', auth=TOKEN_B)
+        a = self.create_account('a', org=org)
+        s = self.create_account('s', auth=TOKEN_B)
         self.assertEqual(self.role_objects(a), self.role_objects(s, auth=TOKEN_B))
         whole = self.role_objects(a)
         m = self.add_am(a, 'bob@example.com', roles=list(reversed(ROLE_IDS[1:])))
@@ -747,7 +747,7 @@ class Roles(ApiTest):
         self.assertEqual(self.creator(a)['roles'], [whole[SUPER_ADMIN]])
 
     def test_am_7_5_roles_of_an_unknown_or_invisible_account(self):
-        a = self.create('a')
+        a = self.create_account('a')
         for aid in (UNKNOWN_ID, a['id']):
             auth = TOKEN_B if aid == a['id'] else TOKEN_A
             with self.subTest(account=aid):
@@ -764,7 +764,7 @@ class Roles(ApiTest):
 
 class Routing(ApiTest):
     def test_am_8_1_malformed_ids_route_nowhere(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         for bad in BAD_IDS:
             with self.subTest(id=bad):
@@ -784,7 +784,7 @@ class Routing(ApiTest):
         self.assertAMembers(a, [c])
 
     def test_am_8_2_wrong_methods_are_405(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         cases = [
             ('PATCH', self.aurl(a, c), {'GET', 'PUT', 'DELETE'}),
@@ -803,7 +803,7 @@ class Routing(ApiTest):
         self.assertAMembers(a, [c])
 
     def test_am_8_3_every_route_needs_credentials(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         before = self.world()
         routes = [('GET', self.aurl(a), None),

@@ -41,9 +41,9 @@ class Create(ApiTest):
     def test_acc_1_2_create_in_org_and_sub_org(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('In root', org=root)
-        b = self.create('In child', org=child, type='enterprise')
-        c = self.create('Standard explicitly', org=child, type='standard')
+        a = self.create_account('In root', org=root)
+        b = self.create_account('In child', org=child, type='enterprise')
+        c = self.create_account('Standard explicitly', org=child, type='standard')
         self.assertEqual(a['managed_by'], {'parent_org_id': root['id'], 'parent_org_name': 'Root'})
         self.assertEqual(b['managed_by'], {'parent_org_id': child['id'],
                                            'parent_org_name': 'Child'})
@@ -93,7 +93,7 @@ class Create(ApiTest):
     def test_acc_1_5_names_kept_exactly_up_to_100_characters(self):
         names = ['  spaced  ', 'Ünïcødé 組織 🚀', 'quote " and \\ backslash', "it's 100%_",
                  'x' * 100, 'é' * 100, '🚀' * 100, '組' * 100, 'same', 'same']
-        made = [self.create(n) for n in names]
+        made = [self.create_account(n) for n in names]
         self.assertEqual(len({a['id'] for a in made}), len(made))   # names need not be unique
         for a, n in zip(made, names):
             self.assertEqual(a['name'], n)
@@ -174,9 +174,9 @@ class CreateValidation(ApiTest):
     def test_acc_2_7_rejected_creates_change_nothing(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        self.create('b', org=child)
-        self.create('c')
+        a = self.create_account('a', org=root)
+        self.create_account('b', org=child)
+        self.create_account('c')
         self.put_profile(a, PROFILE)
         before = self.account_world()
         bad = [
@@ -200,14 +200,14 @@ class CreateValidation(ApiTest):
 class GetAndRouting(ApiTest):
     def test_acc_3_1_get_unknown(self):
         self.assertNotFound(self.req('GET', self.url(UNKNOWN_ID)), UNKNOWN_ID)
-        self.create('a')
+        self.create_account('a')
         self.assertNotFound(self.req('GET', self.url(UNKNOWN_ID)), UNKNOWN_ID)
         # an organization's id is not an account's
         org = self.create_org('Org')
         self.assertNotFound(self.req('GET', self.url(org['id'])), org['id'])
 
     def test_acc_3_2_malformed_id_routes_nowhere(self):
-        a = self.create('a')
+        a = self.create_account('a')
         routes = [('GET', ''), ('PUT', ''), ('DELETE', ''), ('GET', '/profile'),
                   ('PUT', '/profile'), ('POST', '/move'), ('GET', '/organizations')]
         for bad in ('xyz', a['id'].upper(), a['id'][:31], a['id'] + 'a', 'g' * 32,
@@ -224,7 +224,7 @@ class GetAndRouting(ApiTest):
         self.assertEqual(self.all_accounts(), [a])
 
     def test_acc_3_3_wrong_method_is_405(self):
-        a = self.create('a')
+        a = self.create_account('a')
         cases = [
             ('PATCH', '/accounts/' + a['id'], {'GET', 'PUT', 'DELETE'}),
             ('POST', '/accounts/' + a['id'], {'GET', 'PUT', 'DELETE'}),
@@ -244,7 +244,7 @@ class GetAndRouting(ApiTest):
 
     def test_acc_3_4_every_endpoint_needs_credentials(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         before = self.account_world()
         routes = [
             ('GET', '/accounts', None), ('POST', '/accounts', {'name': 'x'}),
@@ -290,7 +290,7 @@ class GetAndRouting(ApiTest):
 class Update(ApiTest):
     def test_acc_4_1_put_name_type_and_settings(self):
         org = self.create_org('Org')
-        a = self.create('Before', org=org)
+        a = self.create_account('Before', org=org)
         r = self.req('PUT', self.url(a), {
             'name': 'After', 'type': 'enterprise',
             'settings': {'enforce_twofactor': True, 'abuse_contact_email': 'abuse@example.com'}})
@@ -305,8 +305,8 @@ class Update(ApiTest):
         self.assertEqual(org_account(want)['settings']['abuse_contact_email'],
                          'abuse@example.com')
         # and back again, in a standalone account too
-        s = self.create('Standalone', type='enterprise')
-        r = self.put(s, {'name': 'Standalone 2', 'type': 'standard'})
+        s = self.create_account('Standalone', type='enterprise')
+        r = self.put_account(s, {'name': 'Standalone 2', 'type': 'standard'})
         s.update(name='Standalone 2', type='standard')
         self.assertEqual(r.json, harness.ok_envelope(s))
         self.assertGetIs(s)
@@ -314,7 +314,7 @@ class Update(ApiTest):
 
     def test_acc_4_2_settings_change_only_when_given(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         steps = [
             ({'settings': {'enforce_twofactor': True}}, {'enforce_twofactor': True}),
             ({}, {'enforce_twofactor': True}),
@@ -334,7 +334,7 @@ class Update(ApiTest):
             with self.subTest(body=extra):
                 body = {'name': 'a', 'type': 'standard'}
                 body.update(extra)
-                r = self.put(a, body)
+                r = self.put_account(a, body)
                 a['settings'] = settings
                 self.assertEqual(r.json, harness.ok_envelope(a))
                 self.assertGetIs(a)
@@ -342,14 +342,15 @@ class Update(ApiTest):
 
     def test_acc_4_3_empty_abuse_email_clears_it(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        self.put(a, {'name': 'a', 'type': 'standard',
+        a = self.create_account('a', org=org)
+        self.put_account(a, {'name': 'a', 'type': 'standard',
                      'settings': {'abuse_contact_email': 'abuse@example.com'}})
         a['settings'] = {'enforce_twofactor': False, 'abuse_contact_email': 'abuse@example.com'}
         self.assertGetIs(a)
         env = self.org_accounts(org)
         self.assertEqual(env['result'][0]['settings']['abuse_contact_email'], 'abuse@example.com')
-        r = self.put(a, {'name': 'a', 'type': 'standard', 'settings': {'abuse_contact_email': ''}})
+        r = self.put_account(a, {'name': 'a', 'type': 'standard',
+                                 'settings': {'abuse_contact_email': ''}})
         a['settings'] = {'enforce_twofactor': False}
         self.assertEqual(r.json, harness.ok_envelope(a))
         self.assertNotIn('abuse_contact_email', r.json['result']['settings'])
@@ -361,14 +362,14 @@ class Update(ApiTest):
     def test_acc_4_4_read_only_fields_ignored(self):
         org = self.create_org('Org')
         other = self.create_org('Other')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         for acct in (a, s):
             body = {'name': 'renamed', 'type': 'standard', 'id': UNKNOWN_ID,
                     'created_on': '1999-01-01T00:00:00Z',
                     'managed_by': {'parent_org_id': other['id'], 'parent_org_name': 'Other'},
                     'unit': {'id': other['id']}}
-            r = self.put(acct, body)
+            r = self.put_account(acct, body)
             acct['name'] = 'renamed'
             self.assertEqual(r.json, harness.ok_envelope(acct))
             self.assertGetIs(acct)
@@ -381,8 +382,8 @@ class Update(ApiTest):
 
     def test_acc_4_5_put_validation(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        self.put(a, {'name': 'a', 'type': 'standard',
+        a = self.create_account('a', org=org)
+        self.put_account(a, {'name': 'a', 'type': 'standard',
                      'settings': {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}})
         a['settings'] = {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}
         before = self.account_world()
@@ -452,16 +453,16 @@ class Update(ApiTest):
     def test_acc_4_6_put_unknown(self):
         body = {'name': 'x', 'type': 'standard'}
         self.assertNotFound(self.req('PUT', self.url(UNKNOWN_ID), body), UNKNOWN_ID)
-        a = self.create('a')
+        a = self.create_account('a')
         self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
         self.assertNotFound(self.req('PUT', self.url(a), body), a['id'])
         self.assertEqual(self.all_accounts(), [])
 
     def test_acc_4_7_names_up_to_100_characters(self):
-        a = self.create('a')
+        a = self.create_account('a')
         for name in ('x' * 100, 'é' * 100, '🚀' * 100, ' ', 'Ünïcødé 組織'):
             with self.subTest(length=len(name)):
-                r = self.put(a, {'name': name, 'type': 'standard'})
+                r = self.put_account(a, {'name': name, 'type': 'standard'})
                 a['name'] = name
                 self.assertEqual(r.json, harness.ok_envelope(a))
                 self.assertGetIs(a)
@@ -469,8 +470,8 @@ class Update(ApiTest):
     def test_acc_4_8_managed_by_follows_organization_rename(self):
         root = self.create_org('Old name')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        b = self.create('b', org=child)
+        a = self.create_account('a', org=root)
+        b = self.create_account('b', org=child)
         r = self.req('PUT', '/organizations/' + root['id'], {'name': 'New name'})
         self.assertEqual(r.status, 200, r)
         a['managed_by']['parent_org_name'] = 'New name'
@@ -484,9 +485,10 @@ class Update(ApiTest):
         self.assertEqual(self.all_accounts(), [a, b])
 
     def test_acc_4_9_put_keeps_created_on_and_profile(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.put_profile(a, PROFILE)
-        r = self.put(a, {'name': 'b', 'type': 'enterprise', 'settings': {'enforce_twofactor': True}})
+        r = self.put_account(a, {'name': 'b', 'type': 'enterprise',
+                                 'settings': {'enforce_twofactor': True}})
         self.assertEqual(r.json['result']['created_on'], a['created_on'])
         self.assertProfile(a, PROFILE)
         self.assertNotIn('profile', r.json['result'])
@@ -499,8 +501,8 @@ class Update(ApiTest):
 class Delete(ApiTest):
     def test_acc_5_1_delete_then_gone_everywhere(self):
         org = self.create_org('Org')
-        doomed = self.create('Doomed', org=org)
-        keep = self.create('Keep', org=org)
+        doomed = self.create_account('Doomed', org=org)
+        keep = self.create_account('Keep', org=org)
         self.put_profile(doomed, PROFILE)
         r = self.req('DELETE', self.url(doomed))
         self.assertEqual(r.status, 200, r)
@@ -525,17 +527,17 @@ class Delete(ApiTest):
 
     def test_acc_5_2_delete_unknown_and_twice(self):
         self.assertNotFound(self.req('DELETE', self.url(UNKNOWN_ID)), UNKNOWN_ID)
-        a = self.create('Once')
+        a = self.create_account('Once')
         self.assertEqual(self.req('DELETE', self.url(a)).json, harness.ok_envelope({'id': a['id']}))
         self.assertNotFound(self.req('DELETE', self.url(a)), a['id'])
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([], result_info=page_info(1, 20, 0, 0)))
 
     def test_acc_5_3_delete_leaves_the_others_and_new_ids_are_fresh(self):
-        made = [self.create('a%d' % i) for i in range(4)]
+        made = [self.create_account('a%d' % i) for i in range(4)]
         for a in (made[1], made[3]):
             self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
-        again = self.create('a3')
+        again = self.create_account('a3')
         self.assertNotIn(again['id'], {a['id'] for a in made})
         self.assertEqual(self.all_accounts(), [made[0], made[2], again])
         for a in (made[0], made[2], again):
@@ -549,15 +551,15 @@ class Delete(ApiTest):
 class Profiles(ApiTest):
     def test_acc_6_1_empty_strings_until_set(self):
         org = self.create_org('Org', profile=PROFILE)
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         for acct in (a, s):
             self.assertProfile(acct, EMPTY_PROFILE)
         # the organization's profile is its own
         self.assertEqual(self.get_org(org['id'])['profile'], PROFILE)
 
     def test_acc_6_2_put_get_round_trip(self):
-        a = self.create('a')
+        a = self.create_account('a')
         r = self.put_profile(a, PROFILE)
         self.assertIsNone(r.json)
         self.assertProfile(a, PROFILE)
@@ -579,7 +581,7 @@ class Profiles(ApiTest):
         self.assertEqual(self.all_accounts(), [a])
 
     def test_acc_6_3_put_missing_field(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.put_profile(a, PROFILE)
         for key in PROFILE_KEYS:
             with self.subTest(missing=key):
@@ -597,7 +599,7 @@ class Profiles(ApiTest):
         self.assertProfile(a, PROFILE)
 
     def test_acc_6_4_put_wrong_type(self):
-        a = self.create('a')
+        a = self.create_account('a')
         for key in PROFILE_KEYS:
             for bad in (5, 1.5, True, [], ['x'], {}, {'v': 'x'}):
                 with self.subTest(key=key, value=bad):
@@ -606,7 +608,7 @@ class Profiles(ApiTest):
         self.assertProfile(a, EMPTY_PROFILE)
 
     def test_acc_6_5_put_body_not_an_object(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.put_profile(a, PROFILE)
         for raw in ('[]', '"x"', '5', 'null'):
             with self.subTest(raw=raw):
@@ -630,19 +632,19 @@ class Profiles(ApiTest):
         self.assertNotFound(r, org['id'], 'absent')
 
     def test_acc_6_7_profile_goes_with_the_account(self):
-        a = self.create('Doomed')
+        a = self.create_account('Doomed')
         self.put_profile(a, PROFILE)
         self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
         self.assertNotFound(self.req('GET', self.url(a, '/profile')), a['id'], 'absent')
         self.assertNotFound(self.req('PUT', self.url(a, '/profile'), OTHER_PROFILE), a['id'],
                             'absent')
-        again = self.create('Doomed')
+        again = self.create_account('Doomed')
         self.assertProfile(again, EMPTY_PROFILE)
 
     def test_acc_6_8_profiles_are_independent(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        b = self.create('b', org=org)
+        a = self.create_account('a', org=org)
+        b = self.create_account('b', org=org)
         self.put_profile(a, PROFILE)
         self.assertProfile(b, EMPTY_PROFILE)
         r = self.req('GET', '/organizations/%s/profile' % org['id'])
@@ -657,9 +659,9 @@ class Profiles(ApiTest):
         self.assertOrgAccounts(org, [a, b])
 
     def test_acc_6_9_account_put_does_not_touch_profile(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.put_profile(a, PROFILE)
-        r = self.put(a, {'name': 'b', 'type': 'standard', 'profile': OTHER_PROFILE})
+        r = self.put_account(a, {'name': 'b', 'type': 'standard', 'profile': OTHER_PROFILE})
         a['name'] = 'b'
         self.assertEqual(r.json, harness.ok_envelope(a))
         self.assertProfile(a, PROFILE)
@@ -671,7 +673,7 @@ class Profiles(ApiTest):
 
 class ListAccounts(ApiTest):
     def make(self, n, prefix='acct', org=None):
-        return [self.create('%s-%03d' % (prefix, i), org=org) for i in range(n)]
+        return [self.create_account('%s-%03d' % (prefix, i), org=org) for i in range(n)]
 
     def test_acc_7_1_empty(self):
         want = harness.ok_envelope([], result_info=page_info(1, 20, 0, 0))
@@ -687,8 +689,9 @@ class ListAccounts(ApiTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grand', parent=child)
-        made = [self.create('s1'), self.create('r1', org=root), self.create('g1', org=grand),
-                self.create('s2', type='enterprise'), self.create('c1', org=child)]
+        made = [self.create_account('s1'), self.create_account('r1', org=root),
+                self.create_account('g1', org=grand), self.create_account('s2', type='enterprise'),
+                self.create_account('c1', org=child)]
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope(made, result_info=page_info(1, 20, 5, 5)))
         self.assertEqual(self.list_accounts({'direction': 'asc'}), self.list_accounts())
@@ -751,7 +754,7 @@ class ListAccounts(ApiTest):
                  'Écolé', 'Ödön', '100%', 'a_b', 'axb']
         made = {}
         for n in names:
-            made.setdefault(n, self.create(n))
+            made.setdefault(n, self.create_account(n))
 
         def q(name, **extra):
             query = {'name': name, 'per_page': 50}
@@ -770,7 +773,7 @@ class ListAccounts(ApiTest):
         # the filter with desc and with pages
         self.assertEqual(q('alpha', direction='desc')['result'], [made['ALPHA'], made['Alpha']])
         for i in range(7):
-            self.create('Paged')
+            self.create_account('Paged')
         env = self.list_accounts({'name': 'paged', 'per_page': 5, 'page': 2})
         self.assertEqual(env['result_info'], page_info(2, 5, 2, 7))
         self.assertEqual([a['name'] for a in env['result']], ['Paged'] * 2)
@@ -801,11 +804,12 @@ class ListAccounts(ApiTest):
 
     def test_acc_7_8_list_follows_every_write(self):
         org = self.create_org('Org')
-        a = self.create('a')
-        b = self.create('b', org=org)
-        c = self.create('c')
+        a = self.create_account('a')
+        b = self.create_account('b', org=org)
+        c = self.create_account('c')
         self.assertEqual(self.all_accounts(), [a, b, c])
-        self.put(b, {'name': 'B!', 'type': 'enterprise', 'settings': {'enforce_twofactor': True}})
+        self.put_account(b, {'name': 'B!', 'type': 'enterprise',
+                             'settings': {'enforce_twofactor': True}})
         b.update(name='B!', type='enterprise', settings={'enforce_twofactor': True})
         self.assertEqual(self.all_accounts(), [a, b, c])
         self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
@@ -824,18 +828,18 @@ class ListAccounts(ApiTest):
 
 class OrgAccounts(ApiTest):
     def make(self, org, names):
-        return [self.create(n, org=org) for n in names]
+        return [self.create_account(n, org=org) for n in names]
 
     def test_acc_8_1_only_direct_accounts_in_the_org_shape(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grand', parent=child)
-        r1 = self.create('r1', org=root)
-        c1 = self.create('c1', org=child, type='enterprise')
-        g1 = self.create('g1', org=grand)
-        r2 = self.create('r2', org=root)
-        self.create('standalone')
-        self.put(r2, {'name': 'r2', 'type': 'standard',
+        r1 = self.create_account('r1', org=root)
+        c1 = self.create_account('c1', org=child, type='enterprise')
+        g1 = self.create_account('g1', org=grand)
+        r2 = self.create_account('r2', org=root)
+        self.create_account('standalone')
+        self.put_account(r2, {'name': 'r2', 'type': 'standard',
                       'settings': {'enforce_twofactor': True,
                                    'abuse_contact_email': 'abuse@example.com'}})
         r2['settings'] = {'enforce_twofactor': True, 'abuse_contact_email': 'abuse@example.com'}
@@ -930,7 +934,7 @@ class OrgAccounts(ApiTest):
         names = ['Production EU', 'production-us', 'Staging EU', 'dev', 'PRE-PRODUCTION',
                  'ÉCOLE', 'école primaire', 'Élan', 'Ödön']
         made = {a['name']: a for a in self.make(org, names)}
-        self.create('production elsewhere')          # stand-alone: never listed
+        self.create_account('production elsewhere')          # stand-alone: never listed
 
         def names_of(query):
             q = list(query.items()) + [('page_size', 1000)]
@@ -1066,7 +1070,7 @@ class OrgAccounts(ApiTest):
 
     def test_acc_8_11_unknown_or_invisible_org(self):
         org = self.create_org('Org')
-        self.create('a', org=org)
+        self.create_account('a', org=org)
         r = self.req('GET', '/organizations/%s/accounts' % UNKNOWN_ID)
         self.assertError(r, 404, [1101], result_key='absent')
         r = self.req('GET', '/organizations/%s/accounts' % org['id'], auth=TOKEN_B)
@@ -1082,8 +1086,8 @@ class Isolation(ApiTest):
     def test_acc_9_1_other_user_gets_404_everywhere(self):
         org = self.create_org('A org')
         child = self.create_org('A child', parent=org)
-        accts = [self.create('standalone'), self.create('in org', org=org),
-                 self.create('in child', org=child)]
+        accts = [self.create_account('standalone'), self.create_account('in org', org=org),
+                 self.create_account('in child', org=child)]
         self.put_profile(accts[0], PROFILE)
         b_org = self.create_org('B org', auth=TOKEN_B)
         before = self.account_world()
@@ -1114,12 +1118,12 @@ class Isolation(ApiTest):
 
     def test_acc_9_2_lists_and_counts_are_per_user(self):
         org = self.create_org('A org')
-        a1 = self.create('shared name')
-        a2 = self.create('shared name', org=org)
+        a1 = self.create_account('shared name')
+        a2 = self.create_account('shared name', org=org)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b1 = self.create('shared name', auth=TOKEN_B)
-        b2 = self.create('B only', org=b_org, auth=TOKEN_B)
-        a3 = self.create('A only')
+        b1 = self.create_account('shared name', auth=TOKEN_B)
+        b2 = self.create_account('B only', org=b_org, auth=TOKEN_B)
+        a3 = self.create_account('A only')
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([a1, a2, a3], result_info=page_info(1, 20, 3, 3)))
         self.assertEqual(self.list_accounts(auth=TOKEN_B),

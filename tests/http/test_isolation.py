@@ -44,9 +44,9 @@ class IsolationTest(ApiTest):
         s['child'] = self.create_org('A child', parent=s['root'])
         s['grand'] = self.create_org('A grand', parent=s['child'])
         s['other'] = self.create_org('A other')
-        s['in_child'] = self.create('A in child', org=s['child'])
-        s['in_other'] = self.create('A in other', org=s['other'])
-        s['alone'] = self.create('A alone')
+        s['in_child'] = self.create_account('A in child', org=s['child'])
+        s['in_other'] = self.create_account('A in other', org=s['other'])
+        s['alone'] = self.create_account('A alone')
         self.put_profile(s['alone'], PROFILE)
         s['bob'] = self.add(s['root'], BOB)
         s['carl'] = self.add(s['child'], CARL, 'canceled')
@@ -59,8 +59,8 @@ class IsolationTest(ApiTest):
     def b_state(self):
         s = {}
         s['org'] = self.create_org('B org', auth=TOKEN_B)
-        s['acct'] = self.create('B acct', org=s['org'], auth=TOKEN_B)
-        s['alone'] = self.create('B alone', auth=TOKEN_B)
+        s['acct'] = self.create_account('B acct', org=s['org'], auth=TOKEN_B)
+        s['alone'] = self.create_account('B alone', auth=TOKEN_B)
         s['member'] = self.add(s['org'], 'bea@example.com', auth=TOKEN_B)
         s['am'] = self.add_am(s['acct'], 'bea@example.com', roles=[DNS], auth=TOKEN_B)
         return s
@@ -284,7 +284,7 @@ class OtherUser(IsolationTest):
         made = {}
         for who in (TOKEN_A, TOKEN_B):
             org = self.create_org('Same', auth=who)
-            acct = self.create('Same', org=org, auth=who)
+            acct = self.create_account('Same', org=org, auth=who)
             m = self.add(org, 'shared@example.com', auth=who)
             am = self.add_am(acct, 'shared@example.com', 'accepted', roles=[DNS], auth=who)
             made[who] = (org, acct, m, am)
@@ -468,7 +468,7 @@ class Members(IsolationTest):
         the account but not every organization above it gets only those it
         sees, as GET /organizations?containing.account= answers them."""
         s = self.a_state()
-        in_grand = self.create('A in grand', org=s['grand'])
+        in_grand = self.create_account('A in grand', org=s['grand'])
         self.add_am(in_grand, DAVE, 'accepted', roles=[ADMIN])
         full = {k: self.get_org(s[k]['id']) for k in ('root', 'child', 'grand')}
         # A, who made them all, gets the whole chain

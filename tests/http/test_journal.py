@@ -186,7 +186,7 @@ class Entries(JournalTest):
 class Filters(JournalTest):
     def make(self):
         org = self.create_org('Org')                                     # POST 200
-        acct = self.create('Acct', org=org)                             # POST 200
+        acct = self.create_account('Acct', org=org)                             # POST 200
         self.call('GET', '/accounts')                                   # GET 200
         self.call('GET', '/accounts/' + acct['id'])                     # GET 200
         self.call('GET', '/accounts/' + UNKNOWN_ID, status=404)         # GET 404
@@ -250,9 +250,9 @@ class Filters(JournalTest):
     def test_jr_2_6_the_client_called_it_exactly_twice(self):
         """The README's example: did my code create exactly two accounts?"""
         org = self.create_org('Org')
-        self.create('One', org=org)
+        self.create_account('One', org=org)
         self.call('GET', '/accounts')
-        self.create('Two')
+        self.create_account('Two')
         self.call('POST', '/accounts', {}, status=400)     # a failed attempt
         self.call('GET', '/accounts')
         body = self.journal({'method': 'POST', 'path': '/client/v4/accounts', 'status': '200'})

@@ -458,7 +458,7 @@ class GetAndDelete(ApiTest):
     def test_mem_3_6_delete_removes_access_at_once(self):
         org = self.create_org('Org')
         child = self.create_org('Child', parent=org)
-        acct = self.create('acct', org=child)
+        acct = self.create_account('acct', org=child)
         m = self.add(org, 'bob@example.com')
         bob = 'bob@example.com'
         self.assertEqual(self.get_org(org['id'], auth=bob), org)
@@ -786,7 +786,7 @@ class OrgDelete(ApiTest):
     def test_mem_5_3_members_accounts_and_sub_organizations_named_together(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        acct = self.create('acct', org=root)
+        acct = self.create_account('acct', org=root)
         ms = self.batch_add(root, [('a@example.com', None), ('b@example.com', 'canceled')])
         cm = self.add(child, 'c@example.com')
         r = self.req('DELETE', '/organizations/' + root['id'])
@@ -824,12 +824,12 @@ class Visibility(ApiTest):
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grand', parent=child)
         side = self.create_org('Side', parent=root)
-        accts = {'root': self.create('in root', org=root),
-                 'child': self.create('in child', org=child),
-                 'grand': self.create('in grand', org=grand, type='enterprise'),
-                 'side': self.create('in side', org=side),
-                 'other': self.create('in other', org=other),
-                 'alone': self.create('alone')}
+        accts = {'root': self.create_account('in root', org=root),
+                 'child': self.create_account('in child', org=child),
+                 'grand': self.create_account('in grand', org=grand, type='enterprise'),
+                 'side': self.create_account('in side', org=side),
+                 'other': self.create_account('in other', org=other),
+                 'alone': self.create_account('alone')}
         self.put_profile(accts['grand'], PROFILE)
         return root, other, child, grand, side, accts
 
@@ -918,7 +918,7 @@ class Visibility(ApiTest):
         sub = self.create_org('Bob sub', parent=child, auth=bob)
         self.assertEqual(sub['meta']['hierarchy_tags'], [root['id'], child['id'], sub['id']])
         self.assertEqual(self.get_org(sub['id']), sub)             # A sees it too
-        made = self.create('bob made', org=sub, auth=bob)
+        made = self.create_account('bob made', org=sub, auth=bob)
         self.assertGetIs(made)
         carol = self.add(grand, 'carol@example.com', auth=bob)
         self.assertMembers(grand, [carol])
@@ -983,8 +983,8 @@ class Visibility(ApiTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         side = self.create_org('Side', parent=root)
-        in_side = self.create('in side', org=side)
-        alone = self.create('alone')
+        in_side = self.create_account('in side', org=side)
+        alone = self.create_account('alone')
         self.add(child, 'bob@example.com')
         bob = 'bob@example.com'
 
@@ -1005,7 +1005,7 @@ class Visibility(ApiTest):
         self.assertEqual(bob_orgs(), (['Child', 'Grand', 'Great'], 3))
         self.assertEqual(self.get_org(great['id'], auth=bob), self.get_org(great['id']))
         # an account made in it afterwards
-        deep = self.create('deep', org=great)
+        deep = self.create_account('deep', org=great)
         self.assertEqual(bob_accounts(), (['deep'], 1))
         self.assertGetIs(deep, auth=bob)
         # accounts moved in, and out again
@@ -1033,7 +1033,7 @@ class Visibility(ApiTest):
 
     def test_mem_6_7_removed_and_added_again(self):
         org = self.create_org('Org')
-        acct = self.create('acct', org=org)
+        acct = self.create_account('acct', org=org)
         bob = 'bob@example.com'
         for round in range(3):
             with self.subTest(round=round):
@@ -1051,7 +1051,7 @@ class Visibility(ApiTest):
         owner = 'owner@example.com'
         root = self.create_org('Root', auth=owner)
         child = self.create_org('Child', parent=root, auth=owner)
-        acct = self.create('acct', org=child, auth=owner)
+        acct = self.create_account('acct', org=child, auth=owner)
         full = [self.get_org(root['id'], auth=owner), self.get_org(child['id'], auth=owner)]
 
         def sees(who, orgs, n_accounts):
@@ -1104,8 +1104,8 @@ class Persistence(ApiTest):
             self.srv = harness.Server(db=db)
             root = self.create_org('Root')
             child = self.create_org('Child', parent=root)
-            acct = self.create('acct', org=child)
-            alone = self.create('alone')
+            acct = self.create_account('acct', org=child)
+            alone = self.create_account('alone')
             bob = self.add(child, 'bob@example.com')
             carl = self.add(root, 'carl@example.com', 'canceled')
             self.patch_user({'first_name': 'Bob', 'last_name': 'B'}, auth='bob@example.com')

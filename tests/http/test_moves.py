@@ -27,8 +27,8 @@ class Move(ApiTest):
     def test_mv_1_1_standalone_into_an_org(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        s = self.create('standalone')
-        other = self.create('other')
+        s = self.create_account('standalone')
+        other = self.create_account('other')
         self.assertChain(s, [])
         s = self.assertMoved(s, None, child)
         self.assertEqual(s['managed_by'], {'parent_org_id': child['id'],
@@ -44,8 +44,8 @@ class Move(ApiTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grandchild', parent=child)
-        a = self.create('a', org=root)
-        keep = self.create('keep', org=child)
+        a = self.create_account('a', org=root)
+        keep = self.create_account('keep', org=child)
         self.assertChain(a, [root])
         self.assertEqual(a['managed_by'], {'parent_org_id': root['id'], 'parent_org_name': 'Root'})
 
@@ -87,7 +87,7 @@ class Move(ApiTest):
         left = self.create_org('Left', parent=root)
         right = self.create_org('Right', parent=root)
         right_leaf = self.create_org('Right leaf', parent=right)
-        a = self.create('a', org=left)
+        a = self.create_account('a', org=left)
         a = self.assertMoved(a, left, right)
         self.assertChain(a, [root, right])
         a = self.assertMoved(a, right, right_leaf)
@@ -101,8 +101,8 @@ class Move(ApiTest):
     def test_mv_1_4_already_in_that_org_is_1202(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=child)
-        b = self.create('b')
+        a = self.create_account('a', org=child)
+        b = self.create_account('b')
         b = self.assertMoved(b, None, root)
         before = self.account_world()
         for acct, org in ((a, child), (b, root)):
@@ -121,8 +121,8 @@ class Move(ApiTest):
         r2 = self.create_org('Root two')
         c2 = self.create_org('Child two', parent=r2)
         g2 = self.create_org('Grandchild two', parent=c2)
-        a = self.create('a', org=c1)
-        b = self.create('b', org=r1)
+        a = self.create_account('a', org=c1)
+        b = self.create_account('b', org=r1)
         before = self.account_world()
         for acct in (a, b):
             for dest in (r2, c2, g2):
@@ -140,7 +140,7 @@ class Move(ApiTest):
         r1 = self.create_org('Root one')
         r2 = self.create_org('Root two')
         c1 = self.create_org('Child one', parent=r1)
-        s = self.create('s')
+        s = self.create_account('s')
         s = self.assertMoved(s, None, r2)      # a stand-alone account can go anywhere
         self.assertOrgError(self.move(s, r1), 400, 1203)
         self.assertOrgError(self.move(s, c1), 400, 1203)
@@ -159,8 +159,8 @@ class Move(ApiTest):
         gone = self.create_org('Gone', parent=root)
         self.assertEqual(self.req('DELETE', '/organizations/' + gone['id']).status, 200)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        a = self.create('a', org=root)
-        s = self.create('s')
+        a = self.create_account('a', org=root)
+        s = self.create_account('s')
         before = self.account_world()
         before_b = self.account_world(auth=TOKEN_B)
         for acct in (a, s):
@@ -175,7 +175,7 @@ class Move(ApiTest):
 
     def test_mv_1_8_body_validation(self):
         root = self.create_org('Root')
-        a = self.create('a')
+        a = self.create_account('a')
         url = self.url(a, '/move')
         for body in ({}, {'destination_organization_id': None},
                      {'destination': root['id']}, {'account_ids': [a['id']]}):
@@ -202,9 +202,9 @@ class Move(ApiTest):
     def test_mv_1_9_account_unknown_or_invisible_is_1201(self):
         root = self.create_org('Root')
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b_acct = self.create('b', org=b_org, auth=TOKEN_B)
-        b_alone = self.create('b alone', auth=TOKEN_B)
-        gone = self.create('gone')
+        b_acct = self.create_account('b', org=b_org, auth=TOKEN_B)
+        b_alone = self.create_account('b alone', auth=TOKEN_B)
+        gone = self.create_account('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
         before_b = self.account_world(auth=TOKEN_B)
         for aid in (UNKNOWN_ID, b_acct['id'], b_alone['id'], gone['id'], root['id']):
@@ -217,8 +217,8 @@ class Move(ApiTest):
     def test_mv_1_10_move_keeps_everything_else(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root, type='enterprise')
-        r = self.put(a, {'name': 'a', 'type': 'enterprise',
+        a = self.create_account('a', org=root, type='enterprise')
+        r = self.put_account(a, {'name': 'a', 'type': 'enterprise',
                          'settings': {'enforce_twofactor': True,
                                       'abuse_contact_email': 'abuse@example.com'}})
         a = r.json['result']
@@ -229,7 +229,7 @@ class Move(ApiTest):
         self.assertProfile(a, PROFILE)
         self.assertOrgAccounts(child, [a])
         # a PUT afterwards keeps the new place
-        r = self.put(a, {'name': 'a2', 'type': 'standard'})
+        r = self.put_account(a, {'name': 'a2', 'type': 'standard'})
         a.update(name='a2', type='standard')
         self.assertEqual(r.json, harness.ok_envelope(a))
         self.assertChain(a, [root, child])
@@ -254,12 +254,12 @@ class BatchMove(ApiTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         other_root = self.create_org('Other root')
-        b_acct = self.create('b', auth=TOKEN_B)
-        s1 = self.create('s1')
-        in_root = self.create('in root', org=root)
-        already = self.create('already', org=child)
-        foreign = self.create('foreign', org=other_root)
-        s2 = self.create('s2')
+        b_acct = self.create_account('b', auth=TOKEN_B)
+        s1 = self.create_account('s1')
+        in_root = self.create_account('in root', org=root)
+        already = self.create_account('already', org=child)
+        foreign = self.create_account('foreign', org=other_root)
+        s2 = self.create_account('s2')
         ids = [s1['id'], in_root['id'], already['id'], foreign['id'], UNKNOWN_ID, b_acct['id'],
                s2['id']]
         r = self.batch(ids, child)
@@ -282,7 +282,7 @@ class BatchMove(ApiTest):
     def test_mv_2_2_batch_one_and_order_of_ids(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
+        a = self.create_account('a', org=root)
         r = self.batch([a['id']], child)
         self.assertStatuses(r, [a['id']], [])
         a = in_org(a, child)
@@ -302,8 +302,8 @@ class BatchMove(ApiTest):
         gone = self.create_org('Gone')
         self.assertEqual(self.req('DELETE', '/organizations/' + gone['id']).status, 200)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        s = self.create('s')
-        a = self.create('a', org=root)
+        s = self.create_account('s')
+        a = self.create_account('a', org=root)
         before = self.account_world()
         before_b = self.account_world(auth=TOKEN_B)
         for dest in (UNKNOWN_ID, gone['id'], b_org['id'], 'not-an-id', '', root['id'].upper(),
@@ -317,7 +317,7 @@ class BatchMove(ApiTest):
 
     def test_mv_2_4_body_validation(self):
         root = self.create_org('Root')
-        s = self.create('s')
+        s = self.create_account('s')
         ok_ids = [s['id']]
         cases = [
             ({'destination_organization_id': root['id']}, 1001, '/account_ids'),
@@ -361,7 +361,7 @@ class BatchMove(ApiTest):
 
     def test_mv_2_5_up_to_100_ids(self):
         root = self.create_org('Root')
-        made = [self.create('a%d' % i) for i in range(3)]
+        made = [self.create_account('a%d' % i) for i in range(3)]
         unknown = ['%032x' % i for i in range(97)]
         ids = [made[0]['id']] + unknown[:50] + [made[1]['id']] + unknown[50:] + [made[2]['id']]
         self.assertEqual(len(ids), 100)
@@ -374,7 +374,7 @@ class BatchMove(ApiTest):
 
     def test_mv_2_6_ids_of_the_wrong_shape_are_not_moved(self):
         root = self.create_org('Root')
-        s = self.create('s')
+        s = self.create_account('s')
         bad = ['not-an-id', s['id'].upper(), root['id']]
         r = self.batch(bad + [s['id']], root)
         self.assertStatuses(r, [s['id']], bad)
@@ -383,10 +383,10 @@ class BatchMove(ApiTest):
 
     def test_mv_2_7_other_user_moves_nothing(self):
         root = self.create_org('A root')
-        a = self.create('a', org=root)
-        s = self.create('s')
+        a = self.create_account('a', org=root)
+        s = self.create_account('s')
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b = self.create('b', auth=TOKEN_B)
+        b = self.create_account('b', auth=TOKEN_B)
         before = self.account_world()
         r = self.batch([a['id'], s['id'], b['id']], b_org, auth=TOKEN_B)
         self.assertStatuses(r, [b['id']], [a['id'], s['id']])
@@ -403,11 +403,11 @@ class BatchMove(ApiTest):
         c1 = self.create_org('Child one', parent=r1)
         g1 = self.create_org('Grand one', parent=c1)
         r2 = self.create_org('Root two')
-        in_r1 = self.create('in r1', org=r1)
-        in_g1 = self.create('in g1', org=g1)
-        in_c1 = self.create('in c1', org=c1)
-        in_r2 = self.create('in r2', org=r2)
-        alone = self.create('alone')
+        in_r1 = self.create_account('in r1', org=r1)
+        in_g1 = self.create_account('in g1', org=g1)
+        in_c1 = self.create_account('in c1', org=c1)
+        in_r2 = self.create_account('in r2', org=r2)
+        alone = self.create_account('alone')
         r = self.batch([in_r1['id'], in_g1['id'], in_c1['id'], in_r2['id'], alone['id']], c1)
         self.assertStatuses(r, [in_r1['id'], in_g1['id'], alone['id']],
                             [in_c1['id'], in_r2['id']])
@@ -430,7 +430,7 @@ class BatchMove(ApiTest):
 class Chain(ApiTest):
     def test_mv_3_1_standalone_has_no_organizations(self):
         self.create_org('Org')
-        s = self.create('s')
+        s = self.create_account('s')
         r = self.req('GET', self.url(s, '/organizations'))
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json, harness.ok_envelope([]))
@@ -445,7 +445,7 @@ class Chain(ApiTest):
         self.create_org('Sibling', parent=root)
         grand = self.create_org('Grand', parent=child)
         self.create_org('Grand sibling', parent=child)
-        a = self.create('a', org=grand)
+        a = self.create_account('a', org=grand)
         r = self.req('GET', self.url(a, '/organizations'))
         self.assertEqual(r.json, harness.ok_envelope([root, child, grand]))
         self.assertEqual(r.json['result'][0]['profile'], PROFILE)
@@ -462,7 +462,7 @@ class Chain(ApiTest):
 
     def test_mv_3_3_unknown_or_invisible_account_is_1201(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         for aid in (UNKNOWN_ID, org['id']):
             self.assertNotFound(self.req('GET', self.url(aid, '/organizations')), aid, 'absent')
         self.assertNotFound(self.req('GET', self.url(a, '/organizations'), auth=TOKEN_B),
@@ -476,10 +476,10 @@ class Chain(ApiTest):
         child = self.create_org('Child', parent=root)
         self.create_org('Sibling', parent=root)
         grand = self.create_org('Grand', parent=child)
-        a = self.create('a', org=grand)
-        o = self.create('o', org=other)
-        s = self.create('s')
-        b = self.create('b', org=self.create_org('B org', auth=TOKEN_B), auth=TOKEN_B)
+        a = self.create_account('a', org=grand)
+        o = self.create_account('o', org=other)
+        s = self.create_account('s')
+        b = self.create_account('b', org=self.create_org('B org', auth=TOKEN_B), auth=TOKEN_B)
 
         def listed(query, auth=TOKEN_A):
             r = self.req('GET', '/organizations', auth=auth, query=query)
@@ -531,7 +531,7 @@ class Chain(ApiTest):
     def test_mv_3_5_chain_follows_moves_and_deletes(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        s = self.create('s')
+        s = self.create_account('s')
         self.assertChain(s, [])
         s = self.assertMoved(s, None, child)
         self.assertChain(s, [root, child])
@@ -550,7 +550,7 @@ class Chain(ApiTest):
 class OrgDelete(ApiTest):
     def test_mv_4_1_org_holding_an_account_is_not_deleted(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         before = self.account_world()
         r = self.req('DELETE', '/organizations/' + org['id'])
         self.assertOrgError(r, 400, 1102)
@@ -570,7 +570,7 @@ class OrgDelete(ApiTest):
 
     def test_mv_4_2_refused_until_the_last_account_is_gone(self):
         org = self.create_org('Org')
-        accts = [self.create('a%d' % i, org=org) for i in range(3)]
+        accts = [self.create_account('a%d' % i, org=org) for i in range(3)]
         for left, a in zip(('3 accounts', '2 accounts', '1 account'), accts):
             r = self.req('DELETE', '/organizations/' + org['id'])
             self.assertOrgError(r, 400, 1102)
@@ -587,7 +587,7 @@ class OrgDelete(ApiTest):
     def test_mv_4_3_org_emptied_by_a_move_is_deletable(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=child)
+        a = self.create_account('a', org=child)
         self.assertOrgError(self.req('DELETE', '/organizations/' + child['id']), 400, 1102)
         a = self.assertMoved(a, child, root)
         r = self.req('DELETE', '/organizations/' + child['id'])
@@ -606,8 +606,8 @@ class OrgDelete(ApiTest):
     def test_mv_4_4_sub_organizations_and_accounts_named_together(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        g = self.create('g', org=child)
+        a = self.create_account('a', org=root)
+        g = self.create_account('g', org=child)
         r = self.req('DELETE', '/organizations/' + root['id'])
         self.assertOrgError(r, 400, 1102)
         msg = r.json['errors'][0]['message']
@@ -630,8 +630,8 @@ class OrgDelete(ApiTest):
 
     def test_mv_4_5_account_stays_listed_after_a_refused_delete(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        b = self.create('b')
+        a = self.create_account('a', org=org)
+        b = self.create_account('b')
         self.assertOrgError(self.req('DELETE', '/organizations/' + org['id']), 400, 1102)
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([a, b], result_info=page_info(1, 20, 2, 2)))

@@ -276,7 +276,7 @@ class PatchUser(ApiTest):
 
     def test_user_2_6_names_show_in_memberships(self):
         org = self.create_org('Org')
-        acct = self.create('acct')
+        acct = self.create_account('acct')
         om = self.add(org, 'ada@example.com')
         r = self.req('POST', '/accounts/%s/members' % acct['id'],
                      {'email': 'ada@example.com', 'roles': [DNS]})
@@ -335,15 +335,15 @@ class Verify(ApiTest):
 
     def test_user_3_2_account_verify(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         tid = self.assertVerified(self.req('GET', '/user/tokens/verify'))
         for acct in (a, s):
             r = self.req('GET', '/accounts/%s/tokens/verify' % acct['id'])
             self.assertVerified(r, tid)
         # an account the token's user does not see, or that does not exist
-        b = self.create('b', auth=TOKEN_B)
-        gone = self.create('gone')
+        b = self.create_account('b', auth=TOKEN_B)
+        gone = self.create_account('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
         for aid in (b['id'], UNKNOWN_ID, gone['id'], org['id']):
             with self.subTest(account=aid):
@@ -359,8 +359,8 @@ class Verify(ApiTest):
 
     def test_user_3_3_account_verify_through_memberships(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         b_email = self.get_user(TOKEN_B)['email']
         self.assertNotFound(self.req('GET', '/accounts/%s/tokens/verify' % a['id'],
                                      auth=TOKEN_B), a['id'])
@@ -377,7 +377,7 @@ class Verify(ApiTest):
         self.assertVerified(self.req('GET', '/accounts/%s/tokens/verify' % s['id'], auth=TOKEN_B))
 
     def test_user_3_4_other_credentials_are_1001(self):
-        a = self.create('a', auth='ops@example.com')
+        a = self.create_account('a', auth='ops@example.com')
         for headers in (email_headers('ops@example.com'),
                         email_headers('ops@example.com', ALICE_KEY),
                         {'X-Auth-User-Service-Key': 'v1.0-0123456789abcdef-ffff'}):
@@ -387,7 +387,7 @@ class Verify(ApiTest):
                     self.assertMissingAuthz(r)
 
     def test_user_3_5_missing_or_malformed_credentials(self):
-        a = self.create('a')
+        a = self.create_account('a')
         for path in ('/user/tokens/verify', '/accounts/%s/tokens/verify' % a['id']):
             with self.subTest(path=path):
                 r = self.srv.request('GET', path, auth=None)
