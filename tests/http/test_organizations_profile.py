@@ -1,5 +1,6 @@
-"""test_profiles.py: GET and PUT /organizations/{id}/profile (CONTRACT.md 0.6,
-0.9 and 4.1) over HTTP, and the profile as part of the Organization."""
+"""test_organizations_profile.py: the organization profile, GET and PUT
+/organizations/{id}/profile (CONTRACT.md 0.6, 0.9 and 4.1) over HTTP, and
+the profile as part of the Organization."""
 import os
 import sys
 

@@ -1,4 +1,4 @@
-"""test_members.py: organization members (GET/POST
+"""test_org_members.py: organization members (GET/POST
 /organizations/{id}/members, POST /organizations/{id}/members:batchCreate,
 GET/DELETE /organizations/{id}/members/{member_id}; CONTRACT.md 0.10 and
 4.1, the README's "Organization members" and "Credentials and who sees

@@ -1,4 +1,4 @@
-"""test_moves.py: moving accounts between organizations (POST
+"""test_accounts_move.py: moving accounts between organizations (POST
 /accounts/{id}/move and the batch POST /accounts/move), the chain of
 organizations holding an account (GET /accounts/{id}/organizations and GET
 /organizations?containing.account=), and the rule that an organization
