@@ -50,6 +50,11 @@ EMPTY_PROFILE = {k: '' for k in PROFILE_KEYS}
 KEY = '0' * 32                # any well-formed key names the email's user in open mode
 
 
+# alice's Global API key in test_users.py's strict-mode fixtures; test_tokens.py
+# sends it as a key that is not a token
+ALICE_KEY = '144c9defac04969c7bfad8efaa8ea194abcde'
+
+
 def email_headers(email, key=KEY):
     return {'X-Auth-Email': email, 'X-Auth-Key': key}
 
@@ -92,6 +97,8 @@ INVALID_TOKEN = {'success': False, 'messages': [], 'result': None,
                  'errors': [{'code': 1000, 'message': 'Invalid API Token'}]}
 MISSING_AUTHZ = {'success': False, 'messages': [], 'result': None,
                  'errors': [{'code': 1001, 'message': 'Missing "Authorization" header'}]}
+MISSING_AUTH = {'success': False, 'messages': [], 'result': None, 'errors': [
+    {'code': 9106, 'message': 'Missing X-Auth-Key, X-Auth-Email or Authorization headers'}]}
 
 # ---------------------------------------------------------------------------
 # Whole objects and envelopes

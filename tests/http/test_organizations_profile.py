@@ -1,6 +1,7 @@
 """test_organizations_profile.py: the organization profile, GET and PUT
 /organizations/{id}/profile (CONTRACT.md 0.6, 0.9 and 4.1) over HTTP, and
-the profile as part of the Organization."""
+the profile as part of the Organization. The account profile is in
+test_accounts_profile.py."""
 import os
 import sys
 
