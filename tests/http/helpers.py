@@ -225,6 +225,34 @@ class ApiTest(harness.ServerTest):
             return self.srv.request(method, path, body, auth=None, headers=h, **kw)
         return self.srv.request(method, path, body, auth=auth, headers=headers, **kw)
 
+    def list_envelope(self, path, query=None, auth=TOKEN_A):
+        """GET path: a 200 list envelope in JSON (result and result_info,
+        no errors, no messages); returns it."""
+        r = self.req('GET', path, auth=auth, query=query)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get('content-type'), 'application/json')
+        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
+                         r)
+        self.assertIs(r.json['success'], True)
+        self.assertEqual(r.json['errors'], [])
+        self.assertEqual(r.json['messages'], [])
+        return r.json
+
+    def assertGetAnswers(self, path, result, auth=TOKEN_A):
+        """GET path answers 200, in JSON, exactly the envelope of result."""
+        r = self.req('GET', path, auth=auth)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers.get('content-type'), 'application/json')
+        self.assertEqual(r.json, harness.ok_envelope(result))
+
+    def no_content(self, method, path, body=None, auth=TOKEN_A):
+        """A request that must answer 204 with no body; returns the answer."""
+        r = self.req(method, path, body, auth=auth)
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(r.raw, b'')
+        self.assertIsNone(r.json)
+        return r
+
     # -- users -----------------------------------------------------------
 
     def me(self, auth=TOKEN_A):
@@ -279,19 +307,10 @@ class ApiTest(harness.ServerTest):
 
     def assertOrgIs(self, org, auth=TOKEN_A):
         """GET /organizations/{id} answers exactly org."""
-        r = self.req('GET', '/organizations/' + org['id'], auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json, harness.ok_envelope(org))
+        self.assertGetAnswers(self.org_url(org), org, auth=auth)
 
     def list_orgs(self, query=None, auth=TOKEN_A):
-        r = self.req('GET', '/organizations', auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
+        return self.list_envelope('/organizations', query, auth=auth)
 
     def list_org_ids(self, query=None, auth=TOKEN_A):
         """ids of the first page (page_size 1000) and the total_size."""
@@ -319,17 +338,10 @@ class ApiTest(harness.ServerTest):
         return self.list_orgs([('page_size', 1000)], auth=auth)
 
     def put_org_profile(self, org, profile, auth=TOKEN_A):
-        r = self.req('PUT', self.org_url(org, '/profile'), profile, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        self.assertIsNone(r.json)
-        return r
+        return self.no_content('PUT', self.org_url(org, '/profile'), profile, auth=auth)
 
     def assertOrgProfile(self, org, profile, auth=TOKEN_A):
-        r = self.req('GET', self.org_url(org, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(profile))
+        self.assertGetAnswers(self.org_url(org, '/profile'), profile, auth=auth)
 
     # -- accounts ------------------------------------------------------
 
@@ -357,10 +369,7 @@ class ApiTest(harness.ServerTest):
 
     def assertGetIs(self, acct, auth=TOKEN_A):
         """GET /accounts/{id} answers exactly acct."""
-        r = self.req('GET', self.url(acct), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(acct))
+        self.assertGetAnswers(self.url(acct), acct, auth=auth)
 
     def put_account(self, acct, body, auth=TOKEN_A):
         r = self.req('PUT', self.url(acct), body, auth=auth)
@@ -368,15 +377,7 @@ class ApiTest(harness.ServerTest):
         return r
 
     def list_accounts(self, query=None, auth=TOKEN_A):
-        r = self.req('GET', '/accounts', auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
+        return self.list_envelope('/accounts', query, auth=auth)
 
     def all_accounts(self, auth=TOKEN_A):
         """The caller's whole account list (one page of 50)."""
@@ -385,16 +386,7 @@ class ApiTest(harness.ServerTest):
         return env['result']
 
     def org_accounts(self, org, query=None, auth=TOKEN_A):
-        oid = org if isinstance(org, str) else org['id']
-        r = self.req('GET', '/organizations/%s/accounts' % oid, auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
+        return self.list_envelope(self.org_url(org, '/accounts'), query, auth=auth)
 
     def assertOrgAccounts(self, org, accts, auth=TOKEN_A):
         """The whole list of accounts directly in org (one page of 1000)."""
@@ -407,16 +399,10 @@ class ApiTest(harness.ServerTest):
         return self.cursor_walk(lambda q: self.org_accounts(org, q, auth=auth), page_size, query)
 
     def put_profile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('PUT', self.url(acct, '/profile'), profile, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        return r
+        return self.no_content('PUT', self.url(acct, '/profile'), profile, auth=auth)
 
     def assertProfile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(profile))
+        self.assertGetAnswers(self.url(acct, '/profile'), profile, auth=auth)
 
     # -- moves and the chain of organizations ----------------------------
 
@@ -536,15 +522,7 @@ class ApiTest(harness.ServerTest):
         return want
 
     def list_members(self, org, query=None, auth=TOKEN_A):
-        r = self.req('GET', self.murl(org), auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
+        return self.list_envelope(self.murl(org), query, auth=auth)
 
     def assertMembers(self, org, members, auth=TOKEN_A):
         """The whole member list of org (one page of 1000)."""
@@ -552,20 +530,14 @@ class ApiTest(harness.ServerTest):
                          listed(members))
 
     def assertMemberIs(self, org, member, auth=TOKEN_A):
-        r = self.req('GET', self.murl(org, member), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(member))
+        self.assertGetAnswers(self.murl(org, member), member, auth=auth)
 
     def member_walk(self, org, page_size, query=(), auth=TOKEN_A):
         """The whole of /organizations/{org}/members, page by page."""
         return self.cursor_walk(lambda q: self.list_members(org, q, auth=auth), page_size, query)
 
     def remove(self, org, member, auth=TOKEN_A, body=None):
-        r = self.req('DELETE', self.murl(org, member), body, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        return r
+        return self.no_content('DELETE', self.murl(org, member), body, auth=auth)
 
     # -- account members and roles ---------------------------------------
 
@@ -589,15 +561,7 @@ class ApiTest(harness.ServerTest):
         return [self._roles[i] for i in ids]
 
     def list_am(self, acct, query=None, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct), auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
+        return self.list_envelope(self.aurl(acct), query, auth=auth)
 
     def assertAMembers(self, acct, members, auth=TOKEN_A):
         """The whole member list (one page of 50)."""
@@ -605,10 +569,7 @@ class ApiTest(harness.ServerTest):
             members, result_info=page_info(1, 50, len(members), len(members))))
 
     def assertAMemberIs(self, acct, member, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct, member), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(member))
+        self.assertGetAnswers(self.aurl(acct, member), member, auth=auth)
 
     def creator(self, acct, auth=TOKEN_A):
         """The account's first member, checked whole: its creator (auth),

@@ -545,8 +545,8 @@ class Strict(FixtureTest):
         # bob sees the one in the organization, but may not delete it
         self.assertGetIs(a, auth='bob-token')
         self.assertAuthError(self.req('DELETE', '/accounts/' + a['id'], auth='bob-token'))
-        for acct, headers in ((a, bearer_headers('alice-token')), (s, self.alice()),
-                              ({'id': SAND_ID}, bearer_headers('alice-ided'))):
+        for acct, headers in ((a, harness.bearer('alice-token')), (s, self.alice()),
+                              ({'id': SAND_ID}, harness.bearer('alice-ided'))):
             r = self.as_headers('DELETE', '/accounts/' + acct['id'], headers)
             self.assertEqual(r.json, harness.ok_envelope({'id': acct['id']}))
         self.assertEqual(self.list_accounts(auth='alice-token')['result_info']['total_count'], 1)
@@ -627,10 +627,6 @@ class FixtureErrors(ApiTest):
                 r = srv.request('GET', '/organizations/%s/members' % ORG_ID, auth='alice-token')
                 self.assertEqual(r.json['result_info'], {'total_size': 2})
             self.assertEqual(srv.proc.returncode, 0)
-
-
-def bearer_headers(token):
-    return {'Authorization': 'Bearer ' + token}
 
 
 if __name__ == '__main__':
