@@ -1,137 +1,32 @@
-"""test_account_members.py: account members and roles (GET/POST
-/accounts/{id}/members, GET/PUT/DELETE /accounts/{id}/members/{member_id},
-GET /accounts/{id}/roles[/{role_id}]; CONTRACT.md 0.3, 0.13 and 4.3, the
-README's "Account members" and "Roles"): the creator as first member, adding
-with roles or policies, page-numbered lists with status, order and
-direction, replacing roles, removing, what an accepted member sees, and
-that deleting an account removes its members. These are IAM routes: every
-error carries "result": null.
+"""test_account_members.py: account members (GET/POST
+/accounts/{id}/members, GET/PUT/DELETE /accounts/{id}/members/{member_id};
+CONTRACT.md 0.3, 0.13 and 4.3, the README's "Account members"): the
+creator as first member, adding with roles or policies, page-numbered
+lists with status, order and direction, replacing roles, removing, what an
+accepted member sees, that deleting an account removes its members, and
+routing. These are IAM routes: every error carries "result": null. The
+roles themselves are in test_roles.py.
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_members.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, UNKNOWN_ID, PROFILE, JSON_CT, page_info  # noqa: E402
-from test_members import (MemberTest, ROLES, ROLE_IDS, SUPER_ADMIN, ADMIN,  # noqa: E402
-                          ADMIN_RO, BILLING, DNS, ANALYTICS, CACHE_PURGE, PERMISSION_KEYS,
-                          OTHER_ID, BAD_IDS, listed)
-
-POLICY = {'access': 'allow', 'id': 'f267e341f3dd4697bd3b9f71dd96247f',
-          'permission_groups': [{'id': 'c8fed203ed3043cba015a93ad1616f1f'},
-                                {'id': '82e64a83756745bbbb1c9c2701bf816b'}],
-          'resource_groups': [{'id': '6d7f2f5f5b1d4a0e9081fdc98d432fd1'}]}
-DENY = {'access': 'deny', 'id': '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
-        'permission_groups': [{'id': '3536bcfad5faccb999b47003c79917fb'}],
-        'resource_groups': []}
-
-
-def account_member(id, status, user, roles, policies=()):
-    """The whole IAM member object. user: the user as GET /user answers
-    it; roles: whole role objects."""
-    return {'id': id, 'email': user['email'], 'status': status,
-            'user': {'id': user['id'], 'email': user['email'],
-                     'first_name': user['first_name'], 'last_name': user['last_name'],
-                     'two_factor_authentication_enabled': False},
-            'roles': list(roles), 'policies': list(policies)}
-
-
-def role_not_found(id):
-    return {'success': False, 'messages': [], 'result': None,
-            'errors': [{'code': 1303, 'message': "role '%s' not found" % id}]}
-
-
-class AccountMemberTest(MemberTest):
-    _roles = None
-
-    def aurl(self, acct, member=None):
-        aid = acct if isinstance(acct, str) else acct['id']
-        url = '/accounts/%s/members' % aid
-        if member is not None:
-            url += '/' + (member if isinstance(member, str) else member['id'])
-        return url
-
-    def role_objects(self, acct, auth=TOKEN_A):
-        """id -> the whole role object, from GET /accounts/{id}/roles."""
-        r = self.req('GET', '/accounts/%s/roles' % acct['id'], auth=auth,
-                     query={'per_page': 50})
-        self.assertEqual(r.status, 200, r)
-        return {role['id']: role for role in r.json['result']}
-
-    def roles(self, acct, ids, auth=TOKEN_A):
-        if self._roles is None:
-            self._roles = self.role_objects(acct, auth=auth)
-        return [self._roles[i] for i in ids]
-
-    def list_am(self, acct, query=None, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct), auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def assertAMembers(self, acct, members, auth=TOKEN_A):
-        """The whole member list (one page of 50)."""
-        self.assertEqual(self.list_am(acct, {'per_page': 50}, auth=auth), harness.ok_envelope(
-            members, result_info=page_info(1, 50, len(members), len(members))))
-
-    def assertAMemberIs(self, acct, member, auth=TOKEN_A):
-        r = self.req('GET', self.aurl(acct, member), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(member))
-
-    def creator(self, acct, auth=TOKEN_A):
-        """The account's first member, checked whole: its creator (auth),
-        accepted, Super Administrator."""
-        env = self.list_am(acct, {'per_page': 50}, auth=auth)
-        first = env['result'][0]
-        self.assertRegex(first['id'], HEX32)
-        want = account_member(first['id'], 'accepted', self.me(auth),
-                              self.roles(acct, [SUPER_ADMIN], auth=auth))
-        self.assertEqual(first, want)
-        return want
-
-    def add_am(self, acct, email, status=None, roles=None, policies=None, auth=TOKEN_A):
-        """POST /accounts/{id}/members, checking the whole answer against the
-        user that calls with that email; returns the member."""
-        body = {'email': email}
-        if status is not None:
-            body['status'] = status
-        if roles is not None:
-            body['roles'] = list(roles)
-        if policies is not None:
-            body['policies'] = list(policies)
-        r = self.req('POST', self.aurl(acct), body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertRegex(res['id'], HEX32)
-        user = self.me(email)
-        self.assertEqual(res['user']['id'], user['id'])
-        want = account_member(res['id'], status or 'pending', user,
-                              self.roles(acct, roles or [], auth=auth), policies or [])
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        return want
-
-    def assertAmNotFound(self, resp, id):
-        self.assertMemberNotFound(resp, id, 'null')
+from helpers import (ApiTest, ADMIN, ADMIN_RO, ANALYTICS, BAD_IDS, BILLING,  # noqa: E402
+                     CACHE_PURGE, DENY, DNS, JSON_CT, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID,
+                     account_member, listed, page_info)
 
 
 # ---------------------------------------------------------------------------
 # The creator
 
 
-class Creator(AccountMemberTest):
+class Creator(ApiTest):
     def test_am_1_1_creator_is_the_first_member(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         me = self.me()
         self.assertEqual(c['user']['id'], me['id'])
@@ -146,8 +41,8 @@ class Creator(AccountMemberTest):
 
     def test_am_1_2_every_account_has_its_own_creator_member(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         ca, cs = self.creator(a), self.creator(s)
         self.assertNotEqual(ca['id'], cs['id'])
         self.assertEqual(ca['user'], cs['user'])
@@ -162,7 +57,7 @@ class Creator(AccountMemberTest):
         self.assertEqual(ce['user']['id'], self.user_id('owner@example.com'))
 
     def test_am_1_3_creator_names_follow_patch_user(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.patch_user({'first_name': 'Ada', 'last_name': 'Lovelace'})
         c = self.creator(a)
         self.assertEqual((c['user']['first_name'], c['user']['last_name']), ('Ada', 'Lovelace'))
@@ -175,9 +70,9 @@ class Creator(AccountMemberTest):
 # POST /accounts/{id}/members
 
 
-class Add(AccountMemberTest):
+class Add(ApiTest):
     def test_am_2_1_add_pending_by_default_with_roles(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         self.assertEqual(m['status'], 'pending')
@@ -189,7 +84,7 @@ class Add(AccountMemberTest):
         self.assertNotEqual(m['id'], m['user']['id'])
 
     def test_am_2_2_add_accepted_with_several_roles(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN_RO, BILLING, DNS])
         p = self.add_am(a, 'pat@example.com', 'pending', roles=[ANALYTICS, CACHE_PURGE])
@@ -198,7 +93,7 @@ class Add(AccountMemberTest):
                          ['Administrator Read Only', 'Billing', 'DNS'])
 
     def test_am_2_3_add_with_policies_kept_as_given(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY, DENY])
         self.assertEqual(m['roles'], [])
@@ -207,7 +102,7 @@ class Add(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_4_user_found_by_email_or_created(self):
-        a = self.create('a')
+        a = self.create_account('a')
         bob = self.me('bob@example.com')
         m = self.add_am(a, 'bob@example.com', roles=[DNS])
         self.assertEqual(m['user']['id'], bob['id'])
@@ -217,12 +112,12 @@ class Add(AccountMemberTest):
         # the same user in an organization and in another account
         org = self.create_org('Org')
         om = self.add(org, 'bob@example.com', user=bob['id'])
-        s = self.create('s')
+        s = self.create_account('s')
         self.assertEqual(self.add_am(s, 'bob@example.com', roles=[])['user']['id'],
                          om['user']['id'])
 
     def test_am_2_5_same_user_twice_is_1302(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', 'accepted', policies=[POLICY])
@@ -238,11 +133,11 @@ class Add(AccountMemberTest):
         self.assertEqual(self.world(), before)
         self.assertAMembers(a, [c, m, p])
         # another account is another matter
-        s = self.create('s')
+        s = self.create_account('s')
         self.add_am(s, 'bob@example.com', roles=[ADMIN])
 
     def test_am_2_6_body_validation(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         before = self.world()
         email90 = 'x' * 78 + '@example.com'
@@ -317,7 +212,7 @@ class Add(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_7_member_names_follow_patch_user(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'ada@example.com', roles=[BILLING])
         self.patch_user({'first_name': 'Ada', 'last_name': 'Lovelace'}, auth='ada@example.com')
@@ -326,9 +221,9 @@ class Add(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_2_8_unknown_or_invisible_account_is_1201(self):
-        a = self.create('a')
-        b = self.create('b', auth=TOKEN_B)
-        gone = self.create('gone')
+        a = self.create_account('a')
+        b = self.create_account('b', auth=TOKEN_B)
+        gone = self.create_account('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
         for aid in (UNKNOWN_ID, b['id'], gone['id']):
             with self.subTest(account=aid):
@@ -344,7 +239,7 @@ class Add(AccountMemberTest):
 # PUT /accounts/{id}/members/{member_id}
 
 
-class Update(AccountMemberTest):
+class Update(ApiTest):
     def put_am(self, acct, member, body, auth=TOKEN_A):
         r = self.req('PUT', self.aurl(acct, member), body, auth=auth)
         self.assertEqual(r.status, 200, r)
@@ -352,7 +247,7 @@ class Update(AccountMemberTest):
         return r
 
     def test_am_3_1_roles_are_replaced(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         for ids in ([ADMIN_RO, BILLING], [CACHE_PURGE], [SUPER_ADMIN, ADMIN, DNS], []):
@@ -364,7 +259,7 @@ class Update(AccountMemberTest):
                 self.assertAMembers(a, [c, m])
 
     def test_am_3_2_status_user_and_read_only_fields_ignored(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         body = {'roles': [{'id': DNS, 'name': 'Ignored', 'description': 'x',
@@ -386,7 +281,7 @@ class Update(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3_policies_are_replaced(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY])
         for pols in ([DENY], [DENY, POLICY], []):
@@ -398,7 +293,7 @@ class Update(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3b_a_policy_without_an_id_gets_one(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         bare = {k: v for k, v in POLICY.items() if k != 'id'}
         r = self.req('POST', self.aurl(a), {'email': 'bob@example.com', 'status': 'accepted',
@@ -425,7 +320,7 @@ class Update(AccountMemberTest):
         self.assertAMembers(a, [c, m])
 
     def test_am_3_3c_put_with_neither_roles_nor_policies_changes_nothing(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN, DNS])
         p = self.add_am(a, 'pat@example.com', 'accepted', policies=[POLICY])
@@ -439,7 +334,7 @@ class Update(AccountMemberTest):
         self.assertNotFound(self.req('GET', self.url(a), auth='bob@example.com'), a['id'])
 
     def test_am_3_4_put_validation(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', policies=[POLICY])
@@ -476,8 +371,8 @@ class Update(AccountMemberTest):
         self.assertAMembers(a, [c, m, p])
 
     def test_am_3_5_unknown_member_is_1301(self):
-        a = self.create('a')
-        s = self.create('s')
+        a = self.create_account('a')
+        s = self.create_account('s')
         other = self.add_am(s, 'bob@example.com', roles=[ADMIN])
         for mid in (UNKNOWN_ID, other['id'], other['user']['id'], a['id']):
             with self.subTest(member=mid):
@@ -492,9 +387,9 @@ class Update(AccountMemberTest):
 # DELETE /accounts/{id}/members/{member_id}, and deleting the account
 
 
-class Remove(AccountMemberTest):
+class Remove(ApiTest):
     def test_am_4_1_delete_with_or_without_a_body(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         ms = [self.add_am(a, e, roles=[DNS]) for e in ('m0@example.com', 'm1@example.com',
                                                        'm2@example.com')]
@@ -516,7 +411,7 @@ class Remove(AccountMemberTest):
 
     def test_am_4_2_removing_an_accepted_member_removes_its_access(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         bob = 'bob@example.com'
         self.assertGetIs(a, auth=bob)
@@ -529,8 +424,8 @@ class Remove(AccountMemberTest):
 
     def test_am_4_3_deleting_the_account_removes_its_members(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        keep = self.create('keep')
+        a = self.create_account('a', org=org)
+        keep = self.create_account('keep')
         kc = self.creator(keep)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', roles=[DNS])
@@ -555,7 +450,7 @@ class Remove(AccountMemberTest):
         self.assertEqual(r.json, harness.ok_envelope({'id': org['id']}))
 
     def test_am_4_4_an_accepted_member_may_manage_members(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         bob = 'bob@example.com'
         m = self.add_am(a, bob, 'accepted', roles=[ADMIN])
@@ -574,11 +469,11 @@ class Remove(AccountMemberTest):
 # What an account member sees
 
 
-class Visibility(AccountMemberTest):
+class Visibility(ApiTest):
     def test_am_5_1_accepted_sees_the_account_pending_does_not(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         self.put_profile(a, PROFILE)
         c = self.creator(a)
         acc = self.add_am(a, 'acc@example.com', 'accepted', roles=[ADMIN])
@@ -611,7 +506,7 @@ class Visibility(AccountMemberTest):
 
     def test_am_5_2_org_member_sees_the_accounts_members(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         c = self.creator(a)
         self.add(org, 'bob@example.com')
         self.assertAMembers(a, [c], auth='bob@example.com')
@@ -622,7 +517,7 @@ class Visibility(AccountMemberTest):
     def test_am_5_3_accepted_member_of_an_account_moved_around(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
+        a = self.create_account('a', org=root)
         self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         r = self.req('POST', self.url(a, '/move'), {'destination_organization_id': child['id']})
         self.assertEqual(r.status, 200, r)
@@ -635,7 +530,7 @@ class Visibility(AccountMemberTest):
 # GET /accounts/{id}/members: pages, status, order, direction
 
 
-class Listing(AccountMemberTest):
+class Listing(ApiTest):
     OWNER = 'owner@example.com'
     PEOPLE = [  # email, first, last, status, in the order added
         ('dave@example.com', 'Dave', 'Brown', 'accepted'),
@@ -663,7 +558,7 @@ class Listing(AccountMemberTest):
         return self.list_am(acct, query, auth=self.OWNER)
 
     def test_am_6_1_pages(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         made = [c] + [self.add_am(a, 'm%02d@example.com' % i, roles=[DNS]) for i in range(12)]
         for page, items in ((1, made[0:5]), (2, made[5:10]), (3, made[10:]), (4, []),
@@ -748,7 +643,7 @@ class Listing(AccountMemberTest):
             [by['Olga'], by['Eve'], by['Dave'], by['Carl']], result_info=page_info(1, 5, 4, 4)))
 
     def test_am_6_4_bad_parameters(self):
-        a = self.create('a')
+        a = self.create_account('a')
         url = self.aurl(a)
         for key, values in (('page', ('0', '-1', 'abc', '1.5', '')),
                             ('per_page', ('4', '51', '0', 'abc', '')),
@@ -766,102 +661,12 @@ class Listing(AccountMemberTest):
 
 
 # ---------------------------------------------------------------------------
-# GET /accounts/{id}/roles and /roles/{role_id}
-
-
-class Roles(AccountMemberTest):
-    def test_am_7_1_exactly_the_seven_roles(self):
-        a = self.create('a')
-        r = self.req('GET', '/accounts/%s/roles' % a['id'])
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        env = r.json
-        self.assertEqual(set(env), {'success', 'errors', 'messages', 'result', 'result_info'})
-        self.assertEqual(env['result_info'], page_info(1, 20, 7, 7))
-        self.assertEqual([(x['id'], x['name']) for x in env['result']], ROLES)
-        for role in env['result']:
-            with self.subTest(role=role['name']):
-                self.assertEqual(set(role), {'id', 'name', 'description', 'permissions'})
-                self.assertIsInstance(role['description'], str)
-                self.assertTrue(role['description'])
-                self.assertEqual(set(role['permissions']), PERMISSION_KEYS)
-                for grant in role['permissions'].values():
-                    self.assertEqual(set(grant), {'read', 'write'})
-                    self.assertIsInstance(grant['read'], bool)
-                    self.assertIsInstance(grant['write'], bool)
-        self.assertEqual(env, harness.ok_envelope(env['result'],
-                                                  result_info=page_info(1, 20, 7, 7)))
-
-    def test_am_7_2_page_numbers(self):
-        a = self.create('a')
-        whole = self.role_objects(a)
-        self.assertEqual(list(whole), ROLE_IDS)
-        roles = list(whole.values())
-        for page, items in ((1, roles[:5]), (2, roles[5:]), (3, []), (4, [])):
-            with self.subTest(page=page):
-                r = self.req('GET', '/accounts/%s/roles' % a['id'],
-                             query={'page': page, 'per_page': 5})
-                self.assertEqual(r.json, harness.ok_envelope(
-                    items, result_info=page_info(page, 5, len(items), 7)))
-        r = self.req('GET', '/accounts/%s/roles' % a['id'], query={'page': 2})
-        self.assertEqual(r.json, harness.ok_envelope([], result_info=page_info(2, 20, 0, 7)))
-        r = self.req('GET', '/accounts/%s/roles' % a['id'], query={'per_page': 7})
-        self.assertEqual(r.json, harness.ok_envelope(roles, result_info=page_info(1, 7, 7, 7)))
-        for key, v in (('page', '0'), ('per_page', '4'), ('per_page', '51'), ('page', 'x')):
-            with self.subTest(key=key, value=v):
-                r = self.req('GET', '/accounts/%s/roles' % a['id'], query={key: v})
-                self.assertParamError(r, 1004, key, 'null')
-
-    def test_am_7_3_each_role_by_id(self):
-        a = self.create('a')
-        whole = self.role_objects(a)
-        for rid, name in ROLES:
-            with self.subTest(role=name):
-                r = self.req('GET', '/accounts/%s/roles/%s' % (a['id'], rid))
-                self.assertEqual(r.status, 200, r)
-                self.assertEqual(r.json, harness.ok_envelope(whole[rid]))
-                self.assertEqual(r.json['result']['name'], name)
-        for rid in (UNKNOWN_ID, OTHER_ID, a['id']):
-            with self.subTest(role=rid):
-                r = self.req('GET', '/accounts/%s/roles/%s' % (a['id'], rid))
-                self.assertError(r, 404, [1303], result_key='null')
-                self.assertEqual(r.json, role_not_found(rid))
-        for bad in BAD_IDS + (SUPER_ADMIN.upper(),):
-            with self.subTest(role=bad):
-                r = self.req('GET', '/accounts/%s/roles/%s' % (a['id'], bad))
-                self.assertError(r, 400, [7003, 7000], result_key='null')
-
-    def test_am_7_4_the_same_for_every_account_and_in_members(self):
-        org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s', auth=TOKEN_B)
-        self.assertEqual(self.role_objects(a), self.role_objects(s, auth=TOKEN_B))
-        whole = self.role_objects(a)
-        m = self.add_am(a, 'bob@example.com', roles=list(reversed(ROLE_IDS[1:])))
-        self.assertEqual(sorted(r['id'] for r in m['roles']), sorted(ROLE_IDS[1:]))
-        for role in m['roles']:
-            self.assertEqual(role, whole[role['id']])
-        self.assertEqual(self.creator(a)['roles'], [whole[SUPER_ADMIN]])
-
-    def test_am_7_5_roles_of_an_unknown_or_invisible_account(self):
-        a = self.create('a')
-        for aid in (UNKNOWN_ID, a['id']):
-            auth = TOKEN_B if aid == a['id'] else TOKEN_A
-            with self.subTest(account=aid):
-                self.assertNotFound(self.req('GET', '/accounts/%s/roles' % aid, auth=auth), aid)
-                self.assertNotFound(self.req('GET', '/accounts/%s/roles/%s' % (aid, ADMIN),
-                                             auth=auth), aid)
-                self.assertNotFound(self.req('GET', '/accounts/%s/roles/%s' % (aid, UNKNOWN_ID),
-                                             auth=auth), aid)
-
-
-# ---------------------------------------------------------------------------
 # Routing and credentials
 
 
-class Routing(AccountMemberTest):
+class Routing(ApiTest):
     def test_am_8_1_malformed_ids_route_nowhere(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         for bad in BAD_IDS:
             with self.subTest(id=bad):
@@ -881,7 +686,7 @@ class Routing(AccountMemberTest):
         self.assertAMembers(a, [c])
 
     def test_am_8_2_wrong_methods_are_405(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         cases = [
             ('PATCH', self.aurl(a, c), {'GET', 'PUT', 'DELETE'}),
@@ -900,7 +705,7 @@ class Routing(AccountMemberTest):
         self.assertAMembers(a, [c])
 
     def test_am_8_3_every_route_needs_credentials(self):
-        a = self.create('a')
+        a = self.create_account('a')
         c = self.creator(a)
         before = self.world()
         routes = [('GET', self.aurl(a), None),

@@ -1,253 +1,27 @@
-"""test_accounts.py: /accounts, /accounts/{id}, /accounts/{id}/profile and
-GET /organizations/{id}/accounts (CONTRACT.md 0, 3 and 4.2; the README's
-"Accounts" section) over HTTP.
+"""test_accounts.py: /accounts and /accounts/{id} (CONTRACT.md 0, 3 and
+4.2; the README's "Accounts" section) over HTTP: creating, validation,
+reading and routing, updating, deleting, the page-numbered list, who sees
+what, and persistence.
 
 Every test gets a fresh server (seed 1, fake clock), so ids and timestamps
 are deterministic; results are compared whole wherever practical. The
-helpers here (AccountTest, iam_account, org_account) are shared with
-test_moves.py."""
+helpers come from helpers.py."""
 import os
-import re
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import TOKEN_A, TOKEN_B  # noqa: E402
-
-HEX32 = re.compile(r'^[0-9a-f]{32}$')
-# the fake clock starts at 2026-01-01T00:00:00Z and moves 1 ms per reading
-CREATED_ON = re.compile(r'^2026-01-01T00:00:00\.\d{3}Z$')
-UNKNOWN_ID = '0123456789abcdef0123456789abcdef'
-PROFILE_KEYS = ('business_address', 'business_email', 'business_name', 'business_phone',
-                'external_metadata')
-PROFILE = {
-    'business_address': '101 Townsend St, San Francisco, CA',
-    'business_email': 'billing@example.com',
-    'business_name': 'Example Inc.',
-    'business_phone': '+1 555 0100',
-    'external_metadata': '{"crm_id": 42}',
-}
-OTHER_PROFILE = {
-    'business_address': '1 Rue de Rivoli, Paris',
-    'business_email': 'compta@exemple.fr',
-    'business_name': 'Exemple SARL',
-    'business_phone': '+33 1 00 00 00 00',
-    'external_metadata': '',
-}
-EMPTY_PROFILE = {k: '' for k in PROFILE_KEYS}
-JSON_CT = {'Content-Type': 'application/json'}
-
-
-def iam_account(id, name, created_on, type='standard', org=None, enforce_twofactor=False,
-                abuse_contact_email=None):
-    """The whole IAM-family account object (GET/POST/PUT /accounts...)."""
-    settings = {'enforce_twofactor': enforce_twofactor}
-    if abuse_contact_email is not None:
-        settings['abuse_contact_email'] = abuse_contact_email
-    acct = {'id': id, 'name': name, 'type': type, 'created_on': created_on,
-            'settings': settings}
-    if org is not None:
-        acct['managed_by'] = {'parent_org_id': org['id'], 'parent_org_name': org['name']}
-    return acct
-
-
-def in_org(acct, org):
-    """acct (IAM shape) as it reads once it sits in org."""
-    out = dict(acct)
-    out['managed_by'] = {'parent_org_id': org['id'], 'parent_org_name': org['name']}
-    return out
-
-
-def org_account(acct):
-    """The Organizations-API shape (GET /organizations/{id}/accounts items)
-    of an account given in the IAM shape."""
-    return {
-        'id': acct['id'],
-        'name': acct['name'],
-        'type': acct['type'],
-        'created_on': acct['created_on'],
-        'settings': {
-            'abuse_contact_email': acct['settings'].get('abuse_contact_email'),
-            'access_approval_expiry': None,
-            'api_access_enabled': None,
-            'default_nameservers': None,
-            'enforce_twofactor': acct['settings']['enforce_twofactor'],
-            'use_account_custom_ns_by_default': None,
-        },
-    }
-
-
-def account_not_found(id, result_key='null'):
-    """The whole error envelope for an account that is not there (IAM
-    routes: "result": null; Organizations-API routes: no result)."""
-    env = {'success': False, 'messages': [],
-           'errors': [{'code': 1201, 'message': "account '%s' not found" % id}]}
-    if result_key == 'null':
-        env['result'] = None
-    return env
-
-
-def page_info(page, per_page, count, total):
-    return {'page': page, 'per_page': per_page, 'count': count, 'total_count': total,
-            'total_pages': -(-total // per_page)}
-
-
-class AccountTest(harness.ServerTest):
-    """Helpers shared by the account and move tests."""
-
-    # -- organizations -------------------------------------------------
-
-    def create_org(self, name, parent=None, profile=None, auth=TOKEN_A):
-        body = {'name': name}
-        if parent is not None:
-            body['parent'] = {'id': parent['id']}
-        if profile is not None:
-            body['profile'] = profile
-        r = self.req('POST', '/organizations', body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json['result']
-
-    def get_org(self, id, auth=TOKEN_A):
-        r = self.req('GET', '/organizations/' + id, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json['result']
-
-    # -- accounts ------------------------------------------------------
-
-    def create(self, name, org=None, type=None, auth=TOKEN_A):
-        """POST /accounts, checking the whole answer; returns the account
-        (IAM shape)."""
-        body = {'name': name}
-        if type is not None:
-            body['type'] = type
-        if org is not None:
-            body['unit'] = {'id': org['id']}
-        r = self.req('POST', '/accounts', body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertRegex(res['id'], HEX32)
-        self.assertRegex(res['created_on'], CREATED_ON)
-        want = iam_account(res['id'], name, res['created_on'], type or 'standard', org)
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        return want
-
-    def url(self, acct, suffix=''):
-        return '/accounts/%s%s' % (acct if isinstance(acct, str) else acct['id'], suffix)
-
-    def assertGetIs(self, acct, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(acct))
-
-    def put(self, acct, body, auth=TOKEN_A):
-        r = self.req('PUT', self.url(acct), body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r
-
-    def list_accounts(self, query=None, auth=TOKEN_A):
-        r = self.req('GET', '/accounts', auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def all_accounts(self, auth=TOKEN_A):
-        """The caller's whole account list (one page of 50)."""
-        env = self.list_accounts({'per_page': 50}, auth=auth)
-        self.assertLessEqual(env['result_info']['total_count'], 50)
-        return env['result']
-
-    def org_accounts(self, org, query=None, auth=TOKEN_A):
-        oid = org if isinstance(org, str) else org['id']
-        r = self.req('GET', '/organizations/%s/accounts' % oid, auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def assertOrgAccounts(self, org, accts, auth=TOKEN_A):
-        """The whole list of accounts directly in org (one page of 1000)."""
-        env = self.org_accounts(org, {'page_size': 1000}, auth=auth)
-        self.assertEqual(env, harness.ok_envelope([org_account(a) for a in accts],
-                                                  result_info={'total_size': len(accts)}))
-
-    def org_walk(self, org, page_size, query=(), auth=TOKEN_A):
-        """The whole of /organizations/{org}/accounts, page by page."""
-        return self.cursor_walk(lambda q: self.org_accounts(org, q, auth=auth), page_size, query)
-
-    def profile(self, acct, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json
-
-    def put_profile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('PUT', self.url(acct, '/profile'), profile, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        return r
-
-    def assertProfile(self, acct, profile, auth=TOKEN_A):
-        r = self.req('GET', self.url(acct, '/profile'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(profile))
-
-    # -- errors --------------------------------------------------------
-
-    def assertNotFound(self, resp, id, result_key='null'):
-        self.assertError(resp, 404, [1201], result_key=result_key)
-        self.assertEqual(resp.json, account_not_found(id, result_key))
-
-    def assertFieldError(self, resp, code, pointer, result_key='null'):
-        self.assertError(resp, 400, [code], result_key=result_key)
-        self.assertEqual(resp.json['errors'][0]['source'], {'pointer': pointer}, resp)
-        if pointer and code in (1001, 1002, 1003):
-            # "'…' is required", "'…' must be …", "invalid value for '…': …"
-            self.assertIn(pointer.rsplit('/', 1)[1], resp.json['errors'][0]['message'])
-
-    def assertParamError(self, resp, code, parameter, result_key='null'):
-        self.assertError(resp, 400, [code], result_key=result_key)
-        self.assertEqual(resp.json['errors'][0]['source'], {'parameter': parameter}, resp)
-        self.assertIn(parameter, resp.json['errors'][0]['message'])
-
-    # -- the whole visible state ----------------------------------------
-
-    def world(self, auth=TOKEN_A):
-        """Everything a user can see: its account list, its organizations,
-        each organization's accounts, each account (with profile and
-        chain). Two equal worlds mean nothing visible changed."""
-        accts = self.list_accounts({'per_page': 50}, auth=auth)
-        self.assertLessEqual(accts['result_info']['total_count'], 50)
-        orgs = self.req('GET', '/organizations', auth=auth, query={'page_size': 1000})
-        self.assertEqual(orgs.status, 200, orgs)
-        out = {'accounts': accts, 'organizations': orgs.json}
-        for o in orgs.json['result']:
-            out['org-accounts ' + o['id']] = self.org_accounts(o, {'page_size': 1000},
-                                                               auth=auth)
-        for a in accts['result']:
-            for suffix in ('', '/profile', '/organizations'):
-                r = self.req('GET', self.url(a, suffix), auth=auth)
-                self.assertEqual(r.status, 200, r)
-                out['GET ' + self.url(a, suffix)] = r.json
-        return out
+from harness import TOKEN_B  # noqa: E402
+from helpers import (ApiTest, CREATED_ON, HEX32, JSON_CT, OTHER_PROFILE, PROFILE,  # noqa: E402
+                     UNKNOWN_ID, account_not_found, iam_account, in_org, org_account, page_info)
 
 
 # ---------------------------------------------------------------------------
 # POST /accounts
 
 
-class Create(AccountTest):
+class Create(ApiTest):
     def test_acc_1_1_create_standalone(self):
         r = self.req('POST', '/accounts', {'name': 'Acme'})
         self.assertEqual(r.status, 200, r)
@@ -267,9 +41,9 @@ class Create(AccountTest):
     def test_acc_1_2_create_in_org_and_sub_org(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('In root', org=root)
-        b = self.create('In child', org=child, type='enterprise')
-        c = self.create('Standard explicitly', org=child, type='standard')
+        a = self.create_account('In root', org=root)
+        b = self.create_account('In child', org=child, type='enterprise')
+        c = self.create_account('Standard explicitly', org=child, type='standard')
         self.assertEqual(a['managed_by'], {'parent_org_id': root['id'], 'parent_org_name': 'Root'})
         self.assertEqual(b['managed_by'], {'parent_org_id': child['id'],
                                            'parent_org_name': 'Child'})
@@ -319,7 +93,7 @@ class Create(AccountTest):
     def test_acc_1_5_names_kept_exactly_up_to_100_characters(self):
         names = ['  spaced  ', 'Ünïcødé 組織 🚀', 'quote " and \\ backslash', "it's 100%_",
                  'x' * 100, 'é' * 100, '🚀' * 100, '組' * 100, 'same', 'same']
-        made = [self.create(n) for n in names]
+        made = [self.create_account(n) for n in names]
         self.assertEqual(len({a['id'] for a in made}), len(made))   # names need not be unique
         for a, n in zip(made, names):
             self.assertEqual(a['name'], n)
@@ -327,7 +101,7 @@ class Create(AccountTest):
         self.assertEqual(self.all_accounts(), made)
 
 
-class CreateValidation(AccountTest):
+class CreateValidation(ApiTest):
     def test_acc_2_1_name_missing(self):
         org = self.create_org('Org')
         for body in ({}, {'name': None}, {'type': 'standard'}, {'unit': {'id': org['id']}}):
@@ -400,11 +174,11 @@ class CreateValidation(AccountTest):
     def test_acc_2_7_rejected_creates_change_nothing(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        self.create('b', org=child)
-        self.create('c')
+        a = self.create_account('a', org=root)
+        self.create_account('b', org=child)
+        self.create_account('c')
         self.put_profile(a, PROFILE)
-        before = self.world()
+        before = self.account_world()
         bad = [
             {'name': ''},
             {'name': 'x' * 101, 'unit': {'id': root['id']}},
@@ -416,24 +190,24 @@ class CreateValidation(AccountTest):
         for body in bad:
             r = self.req('POST', '/accounts', body)
             self.assertEqual(r.status, 400, r)
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
 
 # ---------------------------------------------------------------------------
 # GET /accounts/{id}, routing and credentials
 
 
-class GetAndRouting(AccountTest):
+class GetAndRouting(ApiTest):
     def test_acc_3_1_get_unknown(self):
         self.assertNotFound(self.req('GET', self.url(UNKNOWN_ID)), UNKNOWN_ID)
-        self.create('a')
+        self.create_account('a')
         self.assertNotFound(self.req('GET', self.url(UNKNOWN_ID)), UNKNOWN_ID)
         # an organization's id is not an account's
         org = self.create_org('Org')
         self.assertNotFound(self.req('GET', self.url(org['id'])), org['id'])
 
     def test_acc_3_2_malformed_id_routes_nowhere(self):
-        a = self.create('a')
+        a = self.create_account('a')
         routes = [('GET', ''), ('PUT', ''), ('DELETE', ''), ('GET', '/profile'),
                   ('PUT', '/profile'), ('POST', '/move'), ('GET', '/organizations')]
         for bad in ('xyz', a['id'].upper(), a['id'][:31], a['id'] + 'a', 'g' * 32,
@@ -450,7 +224,7 @@ class GetAndRouting(AccountTest):
         self.assertEqual(self.all_accounts(), [a])
 
     def test_acc_3_3_wrong_method_is_405(self):
-        a = self.create('a')
+        a = self.create_account('a')
         cases = [
             ('PATCH', '/accounts/' + a['id'], {'GET', 'PUT', 'DELETE'}),
             ('POST', '/accounts/' + a['id'], {'GET', 'PUT', 'DELETE'}),
@@ -470,8 +244,8 @@ class GetAndRouting(AccountTest):
 
     def test_acc_3_4_every_endpoint_needs_credentials(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        before = self.world()
+        a = self.create_account('a', org=org)
+        before = self.account_world()
         routes = [
             ('GET', '/accounts', None), ('POST', '/accounts', {'name': 'x'}),
             ('GET', self.url(a), None), ('PUT', self.url(a), {'name': 'x', 'type': 'standard'}),
@@ -492,7 +266,7 @@ class GetAndRouting(AccountTest):
                 r = self.req(method, path, body, auth=None,
                              headers={'X-Auth-Email': 'a@example.com', 'X-Auth-Key': 'token'})
                 self.assertError(r, 400, [6003], result_key='null')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_acc_3_5_email_and_key_user_is_one_user(self):
         """A user named by X-Auth-Email sees its accounts whatever well-formed
@@ -513,10 +287,10 @@ class GetAndRouting(AccountTest):
 # PUT /accounts/{id}
 
 
-class Update(AccountTest):
+class Update(ApiTest):
     def test_acc_4_1_put_name_type_and_settings(self):
         org = self.create_org('Org')
-        a = self.create('Before', org=org)
+        a = self.create_account('Before', org=org)
         r = self.req('PUT', self.url(a), {
             'name': 'After', 'type': 'enterprise',
             'settings': {'enforce_twofactor': True, 'abuse_contact_email': 'abuse@example.com'}})
@@ -531,8 +305,8 @@ class Update(AccountTest):
         self.assertEqual(org_account(want)['settings']['abuse_contact_email'],
                          'abuse@example.com')
         # and back again, in a standalone account too
-        s = self.create('Standalone', type='enterprise')
-        r = self.put(s, {'name': 'Standalone 2', 'type': 'standard'})
+        s = self.create_account('Standalone', type='enterprise')
+        r = self.put_account(s, {'name': 'Standalone 2', 'type': 'standard'})
         s.update(name='Standalone 2', type='standard')
         self.assertEqual(r.json, harness.ok_envelope(s))
         self.assertGetIs(s)
@@ -540,7 +314,7 @@ class Update(AccountTest):
 
     def test_acc_4_2_settings_change_only_when_given(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
+        a = self.create_account('a', org=org)
         steps = [
             ({'settings': {'enforce_twofactor': True}}, {'enforce_twofactor': True}),
             ({}, {'enforce_twofactor': True}),
@@ -560,7 +334,7 @@ class Update(AccountTest):
             with self.subTest(body=extra):
                 body = {'name': 'a', 'type': 'standard'}
                 body.update(extra)
-                r = self.put(a, body)
+                r = self.put_account(a, body)
                 a['settings'] = settings
                 self.assertEqual(r.json, harness.ok_envelope(a))
                 self.assertGetIs(a)
@@ -568,14 +342,15 @@ class Update(AccountTest):
 
     def test_acc_4_3_empty_abuse_email_clears_it(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        self.put(a, {'name': 'a', 'type': 'standard',
+        a = self.create_account('a', org=org)
+        self.put_account(a, {'name': 'a', 'type': 'standard',
                      'settings': {'abuse_contact_email': 'abuse@example.com'}})
         a['settings'] = {'enforce_twofactor': False, 'abuse_contact_email': 'abuse@example.com'}
         self.assertGetIs(a)
         env = self.org_accounts(org)
         self.assertEqual(env['result'][0]['settings']['abuse_contact_email'], 'abuse@example.com')
-        r = self.put(a, {'name': 'a', 'type': 'standard', 'settings': {'abuse_contact_email': ''}})
+        r = self.put_account(a, {'name': 'a', 'type': 'standard',
+                                 'settings': {'abuse_contact_email': ''}})
         a['settings'] = {'enforce_twofactor': False}
         self.assertEqual(r.json, harness.ok_envelope(a))
         self.assertNotIn('abuse_contact_email', r.json['result']['settings'])
@@ -587,14 +362,14 @@ class Update(AccountTest):
     def test_acc_4_4_read_only_fields_ignored(self):
         org = self.create_org('Org')
         other = self.create_org('Other')
-        a = self.create('a', org=org)
-        s = self.create('s')
+        a = self.create_account('a', org=org)
+        s = self.create_account('s')
         for acct in (a, s):
             body = {'name': 'renamed', 'type': 'standard', 'id': UNKNOWN_ID,
                     'created_on': '1999-01-01T00:00:00Z',
                     'managed_by': {'parent_org_id': other['id'], 'parent_org_name': 'Other'},
                     'unit': {'id': other['id']}}
-            r = self.put(acct, body)
+            r = self.put_account(acct, body)
             acct['name'] = 'renamed'
             self.assertEqual(r.json, harness.ok_envelope(acct))
             self.assertGetIs(acct)
@@ -607,11 +382,11 @@ class Update(AccountTest):
 
     def test_acc_4_5_put_validation(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        self.put(a, {'name': 'a', 'type': 'standard',
+        a = self.create_account('a', org=org)
+        self.put_account(a, {'name': 'a', 'type': 'standard',
                      'settings': {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}})
         a['settings'] = {'enforce_twofactor': True, 'abuse_contact_email': 'x@example.com'}
-        before = self.world()
+        before = self.account_world()
         ok = {'name': 'new', 'type': 'enterprise'}
         cases = [
             ({'type': 'standard'}, 1001, '/name'),
@@ -672,22 +447,22 @@ class Update(AccountTest):
             with self.subTest(raw=raw):
                 r = self.req('PUT', self.url(a), raw=raw, headers=JSON_CT)
                 self.assertError(r, 400, [6007], result_key='null')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertGetIs(a)
 
     def test_acc_4_6_put_unknown(self):
         body = {'name': 'x', 'type': 'standard'}
         self.assertNotFound(self.req('PUT', self.url(UNKNOWN_ID), body), UNKNOWN_ID)
-        a = self.create('a')
+        a = self.create_account('a')
         self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
         self.assertNotFound(self.req('PUT', self.url(a), body), a['id'])
         self.assertEqual(self.all_accounts(), [])
 
     def test_acc_4_7_names_up_to_100_characters(self):
-        a = self.create('a')
+        a = self.create_account('a')
         for name in ('x' * 100, 'é' * 100, '🚀' * 100, ' ', 'Ünïcødé 組織'):
             with self.subTest(length=len(name)):
-                r = self.put(a, {'name': name, 'type': 'standard'})
+                r = self.put_account(a, {'name': name, 'type': 'standard'})
                 a['name'] = name
                 self.assertEqual(r.json, harness.ok_envelope(a))
                 self.assertGetIs(a)
@@ -695,8 +470,8 @@ class Update(AccountTest):
     def test_acc_4_8_managed_by_follows_organization_rename(self):
         root = self.create_org('Old name')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        b = self.create('b', org=child)
+        a = self.create_account('a', org=root)
+        b = self.create_account('b', org=child)
         r = self.req('PUT', '/organizations/' + root['id'], {'name': 'New name'})
         self.assertEqual(r.status, 200, r)
         a['managed_by']['parent_org_name'] = 'New name'
@@ -710,9 +485,10 @@ class Update(AccountTest):
         self.assertEqual(self.all_accounts(), [a, b])
 
     def test_acc_4_9_put_keeps_created_on_and_profile(self):
-        a = self.create('a')
+        a = self.create_account('a')
         self.put_profile(a, PROFILE)
-        r = self.put(a, {'name': 'b', 'type': 'enterprise', 'settings': {'enforce_twofactor': True}})
+        r = self.put_account(a, {'name': 'b', 'type': 'enterprise',
+                                 'settings': {'enforce_twofactor': True}})
         self.assertEqual(r.json['result']['created_on'], a['created_on'])
         self.assertProfile(a, PROFILE)
         self.assertNotIn('profile', r.json['result'])
@@ -722,11 +498,11 @@ class Update(AccountTest):
 # DELETE /accounts/{id}
 
 
-class Delete(AccountTest):
+class Delete(ApiTest):
     def test_acc_5_1_delete_then_gone_everywhere(self):
         org = self.create_org('Org')
-        doomed = self.create('Doomed', org=org)
-        keep = self.create('Keep', org=org)
+        doomed = self.create_account('Doomed', org=org)
+        keep = self.create_account('Keep', org=org)
         self.put_profile(doomed, PROFILE)
         r = self.req('DELETE', self.url(doomed))
         self.assertEqual(r.status, 200, r)
@@ -751,17 +527,17 @@ class Delete(AccountTest):
 
     def test_acc_5_2_delete_unknown_and_twice(self):
         self.assertNotFound(self.req('DELETE', self.url(UNKNOWN_ID)), UNKNOWN_ID)
-        a = self.create('Once')
+        a = self.create_account('Once')
         self.assertEqual(self.req('DELETE', self.url(a)).json, harness.ok_envelope({'id': a['id']}))
         self.assertNotFound(self.req('DELETE', self.url(a)), a['id'])
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([], result_info=page_info(1, 20, 0, 0)))
 
     def test_acc_5_3_delete_leaves_the_others_and_new_ids_are_fresh(self):
-        made = [self.create('a%d' % i) for i in range(4)]
+        made = [self.create_account('a%d' % i) for i in range(4)]
         for a in (made[1], made[3]):
             self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
-        again = self.create('a3')
+        again = self.create_account('a3')
         self.assertNotIn(again['id'], {a['id'] for a in made})
         self.assertEqual(self.all_accounts(), [made[0], made[2], again])
         for a in (made[0], made[2], again):
@@ -769,135 +545,12 @@ class Delete(AccountTest):
 
 
 # ---------------------------------------------------------------------------
-# GET/PUT /accounts/{id}/profile
-
-
-class Profiles(AccountTest):
-    def test_acc_6_1_empty_strings_until_set(self):
-        org = self.create_org('Org', profile=PROFILE)
-        a = self.create('a', org=org)
-        s = self.create('s')
-        for acct in (a, s):
-            self.assertProfile(acct, EMPTY_PROFILE)
-        # the organization's profile is its own
-        self.assertEqual(self.get_org(org['id'])['profile'], PROFILE)
-
-    def test_acc_6_2_put_get_round_trip(self):
-        a = self.create('a')
-        r = self.put_profile(a, PROFILE)
-        self.assertIsNone(r.json)
-        self.assertProfile(a, PROFILE)
-        self.put_profile(a, OTHER_PROFILE)
-        self.assertProfile(a, OTHER_PROFILE)
-        self.put_profile(a, EMPTY_PROFILE)
-        self.assertProfile(a, EMPTY_PROFILE)
-        odd = {
-            'business_address': 'Straße 1\n80331 München\tDE',
-            'business_email': 'ünïcødé@例え.jp',
-            'business_name': '  "Quoted" \\ name  ',
-            'business_phone': '☎ 0',
-            'external_metadata': '{"nested": {"a": [1, 2, {"b": null}]}, "emoji": "🚀"}',
-        }
-        self.put_profile(a, dict(odd, website='https://example.com'))   # unknown keys ignored
-        self.assertProfile(a, odd)
-        # the profile is not part of the account object
-        self.assertGetIs(a)
-        self.assertEqual(self.all_accounts(), [a])
-
-    def test_acc_6_3_put_missing_field(self):
-        a = self.create('a')
-        self.put_profile(a, PROFILE)
-        for key in PROFILE_KEYS:
-            with self.subTest(missing=key):
-                body = dict(OTHER_PROFILE)
-                del body[key]
-                r = self.req('PUT', self.url(a, '/profile'), body)
-                self.assertFieldError(r, 1001, '/' + key, 'absent')
-            with self.subTest(null=key):
-                r = self.req('PUT', self.url(a, '/profile'), dict(OTHER_PROFILE, **{key: None}))
-                self.assertFieldError(r, 1001, '/' + key, 'absent')
-        r = self.req('PUT', self.url(a, '/profile'), {})
-        self.assertFieldError(r, 1001, '/business_address', 'absent')
-        r = self.req('PUT', self.url(a, '/profile'), {'profile': OTHER_PROFILE})
-        self.assertFieldError(r, 1001, '/business_address', 'absent')
-        self.assertProfile(a, PROFILE)
-
-    def test_acc_6_4_put_wrong_type(self):
-        a = self.create('a')
-        for key in PROFILE_KEYS:
-            for bad in (5, 1.5, True, [], ['x'], {}, {'v': 'x'}):
-                with self.subTest(key=key, value=bad):
-                    r = self.req('PUT', self.url(a, '/profile'), dict(PROFILE, **{key: bad}))
-                    self.assertFieldError(r, 1002, '/' + key, 'absent')
-        self.assertProfile(a, EMPTY_PROFILE)
-
-    def test_acc_6_5_put_body_not_an_object(self):
-        a = self.create('a')
-        self.put_profile(a, PROFILE)
-        for raw in ('[]', '"x"', '5', 'null'):
-            with self.subTest(raw=raw):
-                r = self.req('PUT', self.url(a, '/profile'), raw=raw, headers=JSON_CT)
-                self.assertFieldError(r, 1002, '', 'absent')
-        for raw in ('', '{', 'business_name=x'):
-            with self.subTest(raw=raw):
-                r = self.req('PUT', self.url(a, '/profile'), raw=raw, headers=JSON_CT)
-                self.assertError(r, 400, [6007], result_key='absent')
-        r = self.req('PUT', self.url(a, '/profile'), raw='{}',
-                     headers={'Content-Type': 'text/plain'})
-        self.assertError(r, 400, [9207], result_key='absent')
-        self.assertProfile(a, PROFILE)
-
-    def test_acc_6_6_unknown_account(self):
-        for method, body in (('GET', None), ('PUT', PROFILE)):
-            r = self.req(method, self.url(UNKNOWN_ID, '/profile'), body)
-            self.assertNotFound(r, UNKNOWN_ID, 'absent')
-        org = self.create_org('Org')
-        r = self.req('GET', self.url(org['id'], '/profile'))
-        self.assertNotFound(r, org['id'], 'absent')
-
-    def test_acc_6_7_profile_goes_with_the_account(self):
-        a = self.create('Doomed')
-        self.put_profile(a, PROFILE)
-        self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
-        self.assertNotFound(self.req('GET', self.url(a, '/profile')), a['id'], 'absent')
-        self.assertNotFound(self.req('PUT', self.url(a, '/profile'), OTHER_PROFILE), a['id'],
-                            'absent')
-        again = self.create('Doomed')
-        self.assertProfile(again, EMPTY_PROFILE)
-
-    def test_acc_6_8_profiles_are_independent(self):
-        org = self.create_org('Org')
-        a = self.create('a', org=org)
-        b = self.create('b', org=org)
-        self.put_profile(a, PROFILE)
-        self.assertProfile(b, EMPTY_PROFILE)
-        r = self.req('GET', '/organizations/%s/profile' % org['id'])
-        self.assertEqual(r.json, harness.ok_envelope(EMPTY_PROFILE))
-        r = self.req('PUT', '/organizations/%s/profile' % org['id'], OTHER_PROFILE)
-        self.assertEqual(r.status, 204, r)
-        self.assertProfile(a, PROFILE)
-        self.assertProfile(b, EMPTY_PROFILE)
-        self.put_profile(b, OTHER_PROFILE)
-        self.assertProfile(a, PROFILE)
-        self.assertProfile(b, OTHER_PROFILE)
-        self.assertOrgAccounts(org, [a, b])
-
-    def test_acc_6_9_account_put_does_not_touch_profile(self):
-        a = self.create('a')
-        self.put_profile(a, PROFILE)
-        r = self.put(a, {'name': 'b', 'type': 'standard', 'profile': OTHER_PROFILE})
-        a['name'] = 'b'
-        self.assertEqual(r.json, harness.ok_envelope(a))
-        self.assertProfile(a, PROFILE)
-
-
-# ---------------------------------------------------------------------------
 # GET /accounts (page numbers)
 
 
-class ListAccounts(AccountTest):
+class ListAccounts(ApiTest):
     def make(self, n, prefix='acct', org=None):
-        return [self.create('%s-%03d' % (prefix, i), org=org) for i in range(n)]
+        return [self.create_account('%s-%03d' % (prefix, i), org=org) for i in range(n)]
 
     def test_acc_7_1_empty(self):
         want = harness.ok_envelope([], result_info=page_info(1, 20, 0, 0))
@@ -913,8 +566,9 @@ class ListAccounts(AccountTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grand', parent=child)
-        made = [self.create('s1'), self.create('r1', org=root), self.create('g1', org=grand),
-                self.create('s2', type='enterprise'), self.create('c1', org=child)]
+        made = [self.create_account('s1'), self.create_account('r1', org=root),
+                self.create_account('g1', org=grand), self.create_account('s2', type='enterprise'),
+                self.create_account('c1', org=child)]
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope(made, result_info=page_info(1, 20, 5, 5)))
         self.assertEqual(self.list_accounts({'direction': 'asc'}), self.list_accounts())
@@ -977,7 +631,7 @@ class ListAccounts(AccountTest):
                  'Écolé', 'Ödön', '100%', 'a_b', 'axb']
         made = {}
         for n in names:
-            made.setdefault(n, self.create(n))
+            made.setdefault(n, self.create_account(n))
 
         def q(name, **extra):
             query = {'name': name, 'per_page': 50}
@@ -996,7 +650,7 @@ class ListAccounts(AccountTest):
         # the filter with desc and with pages
         self.assertEqual(q('alpha', direction='desc')['result'], [made['ALPHA'], made['Alpha']])
         for i in range(7):
-            self.create('Paged')
+            self.create_account('Paged')
         env = self.list_accounts({'name': 'paged', 'per_page': 5, 'page': 2})
         self.assertEqual(env['result_info'], page_info(2, 5, 2, 7))
         self.assertEqual([a['name'] for a in env['result']], ['Paged'] * 2)
@@ -1027,11 +681,12 @@ class ListAccounts(AccountTest):
 
     def test_acc_7_8_list_follows_every_write(self):
         org = self.create_org('Org')
-        a = self.create('a')
-        b = self.create('b', org=org)
-        c = self.create('c')
+        a = self.create_account('a')
+        b = self.create_account('b', org=org)
+        c = self.create_account('c')
         self.assertEqual(self.all_accounts(), [a, b, c])
-        self.put(b, {'name': 'B!', 'type': 'enterprise', 'settings': {'enforce_twofactor': True}})
+        self.put_account(b, {'name': 'B!', 'type': 'enterprise',
+                             'settings': {'enforce_twofactor': True}})
         b.update(name='B!', type='enterprise', settings={'enforce_twofactor': True})
         self.assertEqual(self.all_accounts(), [a, b, c])
         self.assertEqual(self.req('DELETE', self.url(a)).status, 200)
@@ -1045,274 +700,18 @@ class ListAccounts(AccountTest):
 
 
 # ---------------------------------------------------------------------------
-# GET /organizations/{id}/accounts (cursor pages)
-
-
-class OrgAccounts(AccountTest):
-    def make(self, org, names):
-        return [self.create(n, org=org) for n in names]
-
-    def test_acc_8_1_only_direct_accounts_in_the_org_shape(self):
-        root = self.create_org('Root')
-        child = self.create_org('Child', parent=root)
-        grand = self.create_org('Grand', parent=child)
-        r1 = self.create('r1', org=root)
-        c1 = self.create('c1', org=child, type='enterprise')
-        g1 = self.create('g1', org=grand)
-        r2 = self.create('r2', org=root)
-        self.create('standalone')
-        self.put(r2, {'name': 'r2', 'type': 'standard',
-                      'settings': {'enforce_twofactor': True,
-                                   'abuse_contact_email': 'abuse@example.com'}})
-        r2['settings'] = {'enforce_twofactor': True, 'abuse_contact_email': 'abuse@example.com'}
-        env = self.org_accounts(root)
-        self.assertEqual(env, harness.ok_envelope([org_account(r1), org_account(r2)],
-                                                  result_info={'total_size': 2}))
-        # every item has exactly the six settings keys
-        for item in env['result']:
-            self.assertEqual(set(item), {'id', 'name', 'type', 'created_on', 'settings'})
-            self.assertEqual(set(item['settings']), {
-                'abuse_contact_email', 'access_approval_expiry', 'api_access_enabled',
-                'default_nameservers', 'enforce_twofactor', 'use_account_custom_ns_by_default'})
-        self.assertEqual(env['result'][1]['settings'], {
-            'abuse_contact_email': 'abuse@example.com', 'access_approval_expiry': None,
-            'api_access_enabled': None, 'default_nameservers': None, 'enforce_twofactor': True,
-            'use_account_custom_ns_by_default': None})
-        self.assertOrgAccounts(child, [c1])
-        self.assertOrgAccounts(grand, [g1])
-
-    def test_acc_8_2_walk_in_creation_order(self):
-        org = self.create_org('Org')
-        made = self.make(org, ['n%02d' % i for i in range(23)])
-        want = [org_account(a) for a in made]
-        for size in (1, 2, 5, 10, 22, 23, 24, 1000):
-            with self.subTest(page_size=size):
-                items, pages = self.org_walk(org, size)
-                self.assertEqual(items, want)
-                n = -(-23 // size)
-                self.assertEqual(pages, [(min(size, 23 - i * size), 23) for i in range(n)])
-        # default page size 10 (absent or 0)
-        for size in (None, 0):
-            with self.subTest(page_size=size):
-                items, pages = self.org_walk(org, size)
-                self.assertEqual(items, want)
-                self.assertEqual(pages, [(10, 23), (10, 23), (3, 23)])
-        # the whole first and last page
-        env = self.org_accounts(org, {'page_size': 20})
-        token = env['result_info'].pop('next_page_token')
-        self.assertEqual(env, harness.ok_envelope(want[:20], result_info={'total_size': 23}))
-        env = self.org_accounts(org, {'page_size': 20, 'page_token': token})
-        self.assertEqual(env, harness.ok_envelope(want[20:], result_info={'total_size': 23}))
-
-    def test_acc_8_3_direction_desc_without_order_by(self):
-        org = self.create_org('Org')
-        made = self.make(org, ['b', 'a', 'c', 'B', 'e', 'd', 'a'])
-        want = [org_account(a) for a in made]
-        for size in (1, 3, 1000):
-            with self.subTest(page_size=size):
-                self.assertEqual(self.org_walk(org, size, [('direction', 'desc')])[0], want[::-1])
-                self.assertEqual(self.org_walk(org, size, [('direction', 'asc')])[0], want)
-
-    def test_acc_8_4_order_by_account_name(self):
-        org = self.create_org('Org')
-        names = ['delta', 'Alpha', 'charlie', 'Bravo', 'echo', 'alpha', 'ALPHA', 'bravo two',
-                 'Charlie', 'a', 'Delta 2']
-        made = self.make(org, names)
-        by = {}
-        for a in made:
-            by.setdefault(a['name'], a)
-        # case-insensitive, ties (alpha/Alpha/ALPHA, charlie/Charlie) in creation order
-        asc = ['a', 'Alpha', 'alpha', 'ALPHA', 'Bravo', 'bravo two', 'charlie', 'Charlie',
-               'delta', 'Delta 2', 'echo']
-        want = [org_account(by[n]) for n in asc]
-        for size in (1, 2, 4, 1000):
-            for q in ([('order_by', 'account_name')],
-                      [('order_by', 'account_name'), ('direction', 'asc')]):
-                with self.subTest(page_size=size, query=q):
-                    items, pages = self.org_walk(org, size, q)
-                    self.assertEqual([i['name'] for i in items], asc)
-                    self.assertEqual(items, want)
-                    self.assertEqual({t for _, t in pages}, {11})
-        env = self.org_accounts(org, {'order_by': 'account_name', 'page_size': 1000})
-        self.assertEqual(env, harness.ok_envelope(want, result_info={'total_size': 11}))
-
-    def test_acc_8_5_order_by_account_name_desc(self):
-        org = self.create_org('Org')
-        names = ['delta', 'Alpha', 'charlie', 'Bravo', 'echo', 'Foxtrot', 'golf', 'a']
-        made = self.make(org, names)
-        by = {a['name']: a for a in made}
-        desc = ['golf', 'Foxtrot', 'echo', 'delta', 'charlie', 'Bravo', 'Alpha', 'a']
-        want = [org_account(by[n]) for n in desc]
-        for size in (1, 3, 8, 1000):
-            with self.subTest(page_size=size):
-                items, pages = self.org_walk(org, size, [('order_by', 'account_name'),
-                                                         ('direction', 'desc')])
-                self.assertEqual([i['name'] for i in items], desc)
-                self.assertEqual(items, want)
-                self.assertEqual(len(pages), -(-8 // size))
-
-    def test_acc_8_6_filters_case_insensitive(self):
-        org = self.create_org('Org')
-        names = ['Production EU', 'production-us', 'Staging EU', 'dev', 'PRE-PRODUCTION',
-                 'ÉCOLE', 'école primaire', 'Élan', 'Ödön']
-        made = {a['name']: a for a in self.make(org, names)}
-        self.create('production elsewhere')          # stand-alone: never listed
-
-        def names_of(query):
-            q = list(query.items()) + [('page_size', 1000)]
-            env = self.org_accounts(org, q)
-            self.assertEqual(env['result_info'], {'total_size': len(env['result'])})
-            for item in env['result']:
-                self.assertEqual(item, org_account(made[item['name']]))
-            return [i['name'] for i in env['result']]
-
-        cases = [
-            ('', 'production eu', ['Production EU']),
-            ('', 'PRODUCTION', []),
-            ('.startsWith', 'PROD', ['Production EU', 'production-us']),
-            ('.endsWith', 'eu', ['Production EU', 'Staging EU']),
-            ('.contains', 'Duct', ['Production EU', 'production-us', 'PRE-PRODUCTION']),
-            ('.contains', 'x', []),
-            ('', 'école', ['ÉCOLE']),
-            ('', 'ÉCOLE', ['ÉCOLE']),
-            ('.startsWith', 'éCO', ['ÉCOLE', 'école primaire']),
-            ('.contains', 'COLE', ['ÉCOLE', 'école primaire']),
-            ('.endsWith', 'LAN', ['Élan']),
-            ('', 'élan', ['Élan']),
-            ('.endsWith', 'DÖN', ['Ödön']),
-            ('.contains', 'É', ['ÉCOLE', 'école primaire', 'Élan']),
-        ]
-        for base in ('name', 'account_pubname'):
-            for suffix, value, want in cases:
-                with self.subTest(filter=base + suffix, value=value):
-                    self.assertEqual(names_of({base + suffix: value}), want)
-        # filters combine (all must hold), also across the two names
-        self.assertEqual(names_of({'name.startsWith': 'pro', 'account_pubname.endsWith': 'US'}),
-                         ['production-us'])
-        self.assertEqual(names_of({'name.contains': 'eu', 'name.startsWith': 's'}),
-                         ['Staging EU'])
-        self.assertEqual(names_of({'name': 'dev', 'account_pubname': 'DEV'}), ['dev'])
-        self.assertEqual(names_of({'name': 'dev', 'account_pubname': 'prod'}), [])
-
-    def test_acc_8_7_filter_wildcards_are_literal(self):
-        org = self.create_org('Org')
-        made = {a['name']: a for a in self.make(
-            org, ['100%', '100 percent', 'a_b', 'axb', 'back\\slash', "it's"])}
-        for key, value, want in (('name.contains', '%', ['100%']), ('name', 'a_b', ['a_b']),
-                                 ('name.contains', '_', ['a_b']), ('name', '%', []),
-                                 ('account_pubname.startsWith', 'a_', ['a_b']),
-                                 ('name.contains', '\\', ['back\\slash']),
-                                 ('name', "IT'S", ["it's"])):
-            with self.subTest(filter=key, value=value):
-                env = self.org_accounts(org, {key: value, 'page_size': 100})
-                self.assertEqual(env, harness.ok_envelope(
-                    [org_account(made[n]) for n in want], result_info={'total_size': len(want)}))
-
-    def test_acc_8_8_filters_with_pages_and_order(self):
-        org = self.create_org('Org')
-        names = ['Team %s %02d' % ('red' if i % 3 else 'blue', i) for i in range(20)]
-        made = self.make(org, names)
-        reds = [a for a in made if 'red' in a['name']]
-        self.assertEqual(len(reds), 13)
-        q = [('name.contains', 'RED')]
-        for size in (1, 4, 13, 14):
-            with self.subTest(page_size=size):
-                items, pages = self.org_walk(org, size, q)
-                self.assertEqual(items, [org_account(a) for a in reds])
-                self.assertEqual({t for _, t in pages}, {13})
-                self.assertEqual(len(pages), -(-13 // size))
-        # sorted by name, desc, filtered by account_pubname
-        want = sorted(reds, key=lambda a: a['name'].lower(), reverse=True)
-        items, pages = self.org_walk(org, 5, [('account_pubname.startsWith', 'team red'),
-                                              ('order_by', 'account_name'),
-                                              ('direction', 'desc')])
-        self.assertEqual(items, [org_account(a) for a in want])
-        self.assertEqual(pages, [(5, 13), (5, 13), (3, 13)])
-
-    def test_acc_8_9_token_with_other_filters_is_1006(self):
-        org = self.create_org('Org')
-        self.make(org, ['alpha-%d' % i for i in range(6)] + ['beta-%d' % i for i in range(6)])
-        base = [('name.startsWith', 'alpha'), ('account_pubname.contains', '-')]
-        env = self.org_accounts(org, base + [('page_size', 2)])
-        token = env['result_info']['next_page_token']
-        for q in ([('name.startsWith', 'beta'), ('account_pubname.contains', '-')],
-                  [('name.startsWith', 'alpha')],
-                  [],
-                  base + [('name.endsWith', '5')],
-                  [('account_pubname.startsWith', 'alpha'), ('account_pubname.contains', '-')],
-                  [('name.startsWith', 'ALPHA'), ('account_pubname.contains', '-')]):
-            with self.subTest(query=q):
-                r = self.req('GET', '/organizations/%s/accounts' % org['id'],
-                             query=q + [('page_token', token), ('page_size', 2)])
-                self.assertParamError(r, 1006, 'page_token', 'absent')
-        # the same filters in another order are fine, and so is another page_size
-        env = self.org_accounts(org, list(reversed(base)) + [('page_token', token),
-                                                              ('page_size', 3)])
-        self.assertEqual([a['name'] for a in env['result']], ['alpha-2', 'alpha-3', 'alpha-4'])
-        self.assertEqual(env['result_info']['total_size'], 6)
-        # another user gets what it gets for an organization that does not
-        # exist (the token is bound to its caller; the organization is not B's)
-        r = self.req('GET', '/organizations/%s/accounts' % org['id'], auth=TOKEN_B,
-                     query=base + [('page_token', token)])
-        unknown = self.req('GET', '/organizations/%s/accounts' % UNKNOWN_ID, auth=TOKEN_B,
-                           query=base + [('page_token', token)])
-        self.assertIn(r.status, (400, 404), r)
-        self.assertEqual((r.status, r.raw.replace(org['id'].encode(), b'X')),
-                         (unknown.status, unknown.raw.replace(UNKNOWN_ID.encode(), b'X')))
-
-    def test_acc_8_10_bad_parameters(self):
-        org = self.create_org('Org')
-        self.make(org, ['a', 'b', 'c'])
-        url = '/organizations/%s/accounts' % org['id']
-        for key in ('name', 'name.startsWith', 'name.endsWith', 'name.contains',
-                    'account_pubname', 'account_pubname.startsWith', 'account_pubname.endsWith',
-                    'account_pubname.contains', 'order_by', 'direction', 'page_size'):
-            with self.subTest(repeated=key):
-                value = {'order_by': 'account_name', 'direction': 'asc',
-                         'page_size': '5'}.get(key, 'a')
-                r = self.req('GET', url, query=[(key, value), (key, value)])
-                self.assertParamError(r, 1004, key, 'absent')
-        for v in ('name', 'created_on', ''):
-            with self.subTest(order_by=v):
-                self.assertParamError(self.req('GET', url, query={'order_by': v}), 1004,
-                                      'order_by', 'absent')
-        for v in ('up', ''):
-            with self.subTest(direction=v):
-                self.assertParamError(self.req('GET', url, query={'direction': v}), 1004,
-                                      'direction', 'absent')
-        for v in ('1001', '-1', 'x'):
-            with self.subTest(page_size=v):
-                self.assertParamError(self.req('GET', url, query={'page_size': v}), 1004,
-                                      'page_size', 'absent')
-        token = self.org_accounts(org, {'page_size': 1})['result_info']['next_page_token']
-        for bad in ('garbage', token[:-1], token + 'A', 'A' * len(token)):
-            with self.subTest(token=bad):
-                self.assertParamError(self.req('GET', url, query={'page_token': bad}), 1005,
-                                      'page_token', 'absent')
-
-    def test_acc_8_11_unknown_or_invisible_org(self):
-        org = self.create_org('Org')
-        self.create('a', org=org)
-        r = self.req('GET', '/organizations/%s/accounts' % UNKNOWN_ID)
-        self.assertError(r, 404, [1101], result_key='absent')
-        r = self.req('GET', '/organizations/%s/accounts' % org['id'], auth=TOKEN_B)
-        self.assertError(r, 404, [1101], result_key='absent')
-        self.assertEqual(r.json['errors'][0]['message'], "organization '%s' not found" % org['id'])
-
-
-# ---------------------------------------------------------------------------
 # Who sees what
 
 
-class Isolation(AccountTest):
+class Isolation(ApiTest):
     def test_acc_9_1_other_user_gets_404_everywhere(self):
         org = self.create_org('A org')
         child = self.create_org('A child', parent=org)
-        accts = [self.create('standalone'), self.create('in org', org=org),
-                 self.create('in child', org=child)]
+        accts = [self.create_account('standalone'), self.create_account('in org', org=org),
+                 self.create_account('in child', org=child)]
         self.put_profile(accts[0], PROFILE)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        before = self.world()
+        before = self.account_world()
         for a in accts:
             aid = a['id']
             with self.subTest(account=a['name']):
@@ -1333,19 +732,19 @@ class Isolation(AccountTest):
                 # exactly what a never-existing id answers
                 self.assertEqual(self.req('GET', self.url(a), auth=TOKEN_B).json,
                                  account_not_found(aid))
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertEqual(self.list_accounts(auth=TOKEN_B),
                          harness.ok_envelope([], result_info=page_info(1, 20, 0, 0)))
         self.assertOrgAccounts(b_org, [], auth=TOKEN_B)
 
     def test_acc_9_2_lists_and_counts_are_per_user(self):
         org = self.create_org('A org')
-        a1 = self.create('shared name')
-        a2 = self.create('shared name', org=org)
+        a1 = self.create_account('shared name')
+        a2 = self.create_account('shared name', org=org)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b1 = self.create('shared name', auth=TOKEN_B)
-        b2 = self.create('B only', org=b_org, auth=TOKEN_B)
-        a3 = self.create('A only')
+        b1 = self.create_account('shared name', auth=TOKEN_B)
+        b2 = self.create_account('B only', org=b_org, auth=TOKEN_B)
+        a3 = self.create_account('A only')
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([a1, a2, a3], result_info=page_info(1, 20, 3, 3)))
         self.assertEqual(self.list_accounts(auth=TOKEN_B),
@@ -1367,13 +766,13 @@ class Isolation(AccountTest):
     def test_acc_9_3_other_user_cannot_create_in_an_org_it_does_not_see(self):
         org = self.create_org('A org')
         child = self.create_org('A child', parent=org)
-        before = self.world()
+        before = self.account_world()
         for o in (org, child):
             r = self.req('POST', '/accounts', {'name': 'intruder', 'unit': {'id': o['id']}},
                          auth=TOKEN_B)
             self.assertFieldError(r, 1103, '/unit/id')
             self.assertIn(o['id'], r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertEqual(self.all_accounts(auth=TOKEN_B), [])
         # the organizations are still empty: A deletes them bottom-up
         for o in (child, org):
@@ -1384,7 +783,7 @@ class Isolation(AccountTest):
 # Restarts
 
 
-class Persistence(AccountTest):
+class Persistence(ApiTest):
     def test_acc_10_1_accounts_survive_a_restart(self):
         with tempfile.TemporaryDirectory() as d:
             db = os.path.join(d, 'cfmock.db')

@@ -28,7 +28,7 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from test_members import ADMIN  # noqa: E402
+from helpers import ADMIN  # noqa: E402
 
 THREADS = 16
 OPS_PER_THREAD = 70

@@ -20,9 +20,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, PROFILE, OTHER_PROFILE, UNKNOWN_ID  # noqa: E402
-from test_members import ADMIN, ADMIN_RO, BILLING, DNS, SUPER_ADMIN, email_headers  # noqa: E402
-from test_account_members import AccountMemberTest, POLICY, DENY  # noqa: E402
+from helpers import (ApiTest, ADMIN, ADMIN_RO, BILLING, DENY, DNS, HEX32,  # noqa: E402
+                     OTHER_PROFILE, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID, email_headers)
 
 FIXTURES = os.path.join(harness.HERE, '..', '..', 'fixtures', 'example.json')
 SCHEMA_DIR = os.path.join(harness.HERE, '..', '..', 'schema')
@@ -68,7 +67,7 @@ def write_json(obj_or_bytes):
     return path
 
 
-class ControlTest(AccountMemberTest):
+class ControlTest(ApiTest):
     """Helpers for the control API."""
 
     def on(self, srv):
@@ -177,8 +176,8 @@ class Reset(ControlTest):
     def change_everything(self, auth=TOKEN_A):
         org = self.create_org('Changed', profile=PROFILE, auth=auth)
         sub = self.create_org('Changed Sub', parent=org, auth=auth)
-        self.create('Changed Account', org=sub, auth=auth)
-        self.create('Changed Alone', auth=auth)
+        self.create_account('Changed Account', org=sub, auth=auth)
+        self.create_account('Changed Alone', auth=auth)
         self.add(org, 'changed-member@example.com', auth=auth)
         self.patch_user({'first_name': 'Changed'}, auth=auth)
 
@@ -451,22 +450,22 @@ class State(ControlTest):
         gone = self.add(mid, 'gone@example.com')
         self.remove(mid, gone)
         # accounts in organizations and alone, with settings and profiles
-        a_root = self.create('Root Account', org=root, type='enterprise')
-        self.put(a_root, {'name': 'Root Account', 'type': 'enterprise',
+        a_root = self.create_account('Root Account', org=root, type='enterprise')
+        self.put_account(a_root, {'name': 'Root Account', 'type': 'enterprise',
                           'settings': {'enforce_twofactor': True,
                                        'abuse_contact_email': 'abuse@example.com'}})
         self.put_profile(a_root, PROFILE)
-        a_leaf = self.create('Leaf Account', org=leaf)
-        a_mid = self.create('Moved Account', org=leaf)
+        a_leaf = self.create_account('Leaf Account', org=leaf)
+        a_mid = self.create_account('Moved Account', org=leaf)
         r = self.req('POST', '/accounts/%s/move' % a_mid['id'],
                      {'destination_organization_id': mid['id']})
         self.assertEqual(r.status, 200, r)
-        alone = self.create('Alone')
+        alone = self.create_account('Alone')
         self.put_profile(alone, OTHER_PROFILE)
-        self.create('Deleted')
+        self.create_account('Deleted')
         r = self.req('DELETE', '/accounts/%s' % self.all_accounts()[-1]['id'])
         self.assertEqual(r.status, 200, r)
-        self.create('B Account', org=other_root, auth=TOKEN_B)
+        self.create_account('B Account', org=other_root, auth=TOKEN_B)
         # account members with roles, with policies, pending and accepted
         self.add_am(a_root, 'erin@example.com', status='accepted', roles=[ADMIN, DNS])
         self.add_am(a_leaf, 'frank@example.com', policies=[POLICY, DENY])
@@ -478,7 +477,7 @@ class State(ControlTest):
         self.assertEqual(r.status, 200, r)
         self.add_am(alone, 'hank@example.com', roles=[BILLING])
         # an owner who removed its own membership
-        handed = self.create('Handed Over', auth=TOKEN_B)
+        handed = self.create_account('Handed Over', auth=TOKEN_B)
         self.add_am(handed, 'ivy@example.com', status='accepted', roles=[SUPER_ADMIN],
                     auth=TOKEN_B)
         owner_member = self.list_am(handed, {'per_page': 50}, auth=TOKEN_B)['result'][0]
@@ -486,7 +485,7 @@ class State(ControlTest):
         self.assertEqual(r.status, 200, r)
         # the fixture users at work: a token, an email, a service key
         fixture_org = self.req('GET', '/organizations', auth='olive-token').json['result'][0]
-        self.create('Olive API Account', org=fixture_org, auth='olive-token')
+        self.create_account('Olive API Account', org=fixture_org, auth='olive-token')
         r = self.service('POST', '/accounts', {'name': 'Service Key Account'})
         self.assertEqual(r.status, 200, r)
         return [TOKEN_A, TOKEN_B, 'bob@example.com', 'carol@example.com', 'dave@example.com',
@@ -585,12 +584,12 @@ class State(ControlTest):
         an account or organization made later in a higher organization, or a
         stand-alone account made first, keeps its place after the round
         trip."""
-        self.create('First, alone')
+        self.create_account('First, alone')
         root1 = self.create_org('Root 1')
         root2 = self.create_org('Root 2')
         self.create_org('Sub of Root 1', parent=root1)
-        self.create('In Root 2', org=root2)
-        self.create('In Root 1', org=root1)
+        self.create_account('In Root 2', org=root2)
+        self.create_account('In Root 1', org=root1)
         orgs = self.orgs_page({'page_size': 1000})
         accts = self.list_accounts({'per_page': 50})
         self.assertEqual([o['name'] for o in orgs['result']], ['Root 1', 'Root 2', 'Sub of Root 1'])
@@ -626,7 +625,7 @@ class State(ControlTest):
 class Snapshots(ControlTest):
     def test_ctl_4_1_save_change_restore(self):
         root = self.create_org('Root', profile=PROFILE)
-        acct = self.create('Acct', org=root)
+        acct = self.create_account('Acct', org=root)
         self.add(root, 'bob@example.com')
         saved = self.state()
         body = self.save('before-changes')
@@ -636,7 +635,7 @@ class Snapshots(ControlTest):
         r = self.req('DELETE', self.url(acct))
         self.assertEqual(r.status, 200, r)
         self.patch_user({'first_name': 'Changed'})
-        self.create('B', auth=TOKEN_B)
+        self.create_account('B', auth=TOKEN_B)
         self.assertNotEqual(self.state(), saved)
         body = self.restore('before-changes')
         self.assertEqual(body.get('name'), 'before-changes', body)

@@ -27,8 +27,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A  # noqa: E402
-from test_accounts import PROFILE  # noqa: E402
-from test_members import ADMIN  # noqa: E402
+from helpers import ADMIN, PROFILE  # noqa: E402
 
 ROUNDS = 3
 WRITERS = 4

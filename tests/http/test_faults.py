@@ -16,8 +16,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, UNKNOWN_ID  # noqa: E402
-from test_members import MemberTest  # noqa: E402
+from helpers import ApiTest, HEX32, UNKNOWN_ID  # noqa: E402
 
 RULE_KEYS = {'id', 'method', 'path', 'credential', 'action', 'times', 'probability', 'remaining',
              'hits'}
@@ -30,7 +29,7 @@ def injected(code, message):
             'result': None}
 
 
-class FaultTest(MemberTest):
+class FaultTest(ApiTest):
     def add_fault(self, rule, srv=None):
         """POST /_cfmock/faults; returns the rule as answered, checked
         against what was asked."""

@@ -21,9 +21,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A  # noqa: E402
-from test_accounts import PROFILE  # noqa: E402
-from test_account_members import POLICY  # noqa: E402
-from test_members import ADMIN  # noqa: E402
+from helpers import ADMIN, POLICY, PROFILE  # noqa: E402
 
 MAX_BODY = 1024 * 1024          # --max-body-bytes default
 ACCOUNT_NAME_MAX = 100          # README "Accounts": 1 to 100 characters

@@ -10,16 +10,15 @@ account only; a canceled or pending member, and a removed one, sees
 nothing through it.
 
 Every test gets a fresh server (seed 1, fake clock). The helpers come from
-test_members.py and test_account_members.py."""
+helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import PROFILE, OTHER_PROFILE, page_info  # noqa: E402
-from test_members import ADMIN, DNS, listed  # noqa: E402
-from test_account_members import AccountMemberTest, POLICY  # noqa: E402
+from helpers import (ApiTest, ADMIN, DNS, OTHER_PROFILE, POLICY, PROFILE, listed,  # noqa: E402
+                     page_info)
 
 BOB = 'bob@example.com'        # an active member of A's root
 CARL = 'carl@example.com'      # a canceled member of A's child
@@ -35,7 +34,7 @@ def fake_ids(n):
     return ['%032x' % (0xdead00000000 + i) for i in range(n)]
 
 
-class IsolationTest(AccountMemberTest):
+class IsolationTest(ApiTest):
     def a_state(self):
         """A's state: Root (profile) > Child > Grand, a second root Other,
         accounts in Child and in Other and one stand-alone (with profile),
@@ -45,9 +44,9 @@ class IsolationTest(AccountMemberTest):
         s['child'] = self.create_org('A child', parent=s['root'])
         s['grand'] = self.create_org('A grand', parent=s['child'])
         s['other'] = self.create_org('A other')
-        s['in_child'] = self.create('A in child', org=s['child'])
-        s['in_other'] = self.create('A in other', org=s['other'])
-        s['alone'] = self.create('A alone')
+        s['in_child'] = self.create_account('A in child', org=s['child'])
+        s['in_other'] = self.create_account('A in other', org=s['other'])
+        s['alone'] = self.create_account('A alone')
         self.put_profile(s['alone'], PROFILE)
         s['bob'] = self.add(s['root'], BOB)
         s['carl'] = self.add(s['child'], CARL, 'canceled')
@@ -60,8 +59,8 @@ class IsolationTest(AccountMemberTest):
     def b_state(self):
         s = {}
         s['org'] = self.create_org('B org', auth=TOKEN_B)
-        s['acct'] = self.create('B acct', org=s['org'], auth=TOKEN_B)
-        s['alone'] = self.create('B alone', auth=TOKEN_B)
+        s['acct'] = self.create_account('B acct', org=s['org'], auth=TOKEN_B)
+        s['alone'] = self.create_account('B alone', auth=TOKEN_B)
         s['member'] = self.add(s['org'], 'bea@example.com', auth=TOKEN_B)
         s['am'] = self.add_am(s['acct'], 'bea@example.com', roles=[DNS], auth=TOKEN_B)
         return s
@@ -285,7 +284,7 @@ class OtherUser(IsolationTest):
         made = {}
         for who in (TOKEN_A, TOKEN_B):
             org = self.create_org('Same', auth=who)
-            acct = self.create('Same', org=org, auth=who)
+            acct = self.create_account('Same', org=org, auth=who)
             m = self.add(org, 'shared@example.com', auth=who)
             am = self.add_am(acct, 'shared@example.com', 'accepted', roles=[DNS], auth=who)
             made[who] = (org, acct, m, am)
@@ -469,7 +468,7 @@ class Members(IsolationTest):
         the account but not every organization above it gets only those it
         sees, as GET /organizations?containing.account= answers them."""
         s = self.a_state()
-        in_grand = self.create('A in grand', org=s['grand'])
+        in_grand = self.create_account('A in grand', org=s['grand'])
         self.add_am(in_grand, DAVE, 'accepted', roles=[ADMIN])
         full = {k: self.get_org(s[k]['id']) for k in ('root', 'child', 'grand')}
         # A, who made them all, gets the whole chain

@@ -15,8 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import PROFILE, UNKNOWN_ID  # noqa: E402
-from test_members import ADMIN, MemberTest  # noqa: E402
+from helpers import ApiTest, ADMIN, PROFILE, UNKNOWN_ID  # noqa: E402
 
 ENTRY_KEYS = {'seq', 'time', 'duration_us', 'method', 'path', 'query', 'status', 'user_id',
               'request_body', 'response_body'}
@@ -25,7 +24,7 @@ TIME = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$')
 BODY_LIMIT = 64 * 1024
 
 
-class JournalTest(MemberTest):
+class JournalTest(ApiTest):
     def journal(self, query=None, srv=None):
         """GET /_cfmock/requests: the whole answer, checked for its shape."""
         r = (srv or self.srv).request('GET', '/_cfmock/requests', auth=None, query=query)
@@ -187,7 +186,7 @@ class Entries(JournalTest):
 class Filters(JournalTest):
     def make(self):
         org = self.create_org('Org')                                     # POST 200
-        acct = self.create('Acct', org=org)                             # POST 200
+        acct = self.create_account('Acct', org=org)                             # POST 200
         self.call('GET', '/accounts')                                   # GET 200
         self.call('GET', '/accounts/' + acct['id'])                     # GET 200
         self.call('GET', '/accounts/' + UNKNOWN_ID, status=404)         # GET 404
@@ -251,9 +250,9 @@ class Filters(JournalTest):
     def test_jr_2_6_the_client_called_it_exactly_twice(self):
         """The README's example: did my code create exactly two accounts?"""
         org = self.create_org('Org')
-        self.create('One', org=org)
+        self.create_account('One', org=org)
         self.call('GET', '/accounts')
-        self.create('Two')
+        self.create_account('Two')
         self.call('POST', '/accounts', {}, status=400)     # a failed attempt
         self.call('GET', '/accounts')
         body = self.journal({'method': 'POST', 'path': '/client/v4/accounts', 'status': '200'})

@@ -1,12 +1,13 @@
-"""test_users.py: the caller's own user (GET and PATCH /user), API token
-verification (GET /user/tokens/verify, GET /accounts/{id}/tokens/verify),
---auth strict against fixtures, disabled and expired tokens in both modes,
-and tenant admins (CONTRACT.md 0.14 and 4.3; the README's "Users", "Token
-verify", "Credentials and who sees what", "Flags" and "Fixtures"). These
-are IAM routes: every error carries "result": null.
+"""test_users.py: the caller's own user (GET and PATCH /user), --auth
+strict against fixtures, disabled and expired tokens in both modes (token
+verify with them included), tenant admins, and bad fixture keys
+(CONTRACT.md 0.14 and 4.3; the README's "Users", "Token verify",
+"Credentials and who sees what", "Flags" and "Fixtures"). These are IAM
+routes: every error carries "result": null. Token verify in open mode is
+in test_tokens.py.
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_members.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import json
 import os
 import sys
@@ -14,29 +15,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import HEX32, UNKNOWN_ID, PROFILE, JSON_CT, page_info  # noqa: E402
-from test_members import (MemberTest, KEY, ADMIN, DNS, BAD_IDS, email_headers,  # noqa: E402
-                          listed)
+from harness import TOKEN_B  # noqa: E402
+from helpers import (ApiTest, ADMIN, ALICE_KEY, DNS, HEX32, JSON_CT, KEY,  # noqa: E402
+                     MISSING_AUTH, PROFILE, UNKNOWN_ID, USER_KEYS, email_headers, listed, page_info)
 
-USER_KEYS = {'id', 'email', 'first_name', 'last_name', 'telephone', 'country', 'zipcode',
-             'two_factor_authentication_enabled', 'two_factor_authentication_locked',
-             'suspended', 'has_pro_zones', 'has_business_zones', 'has_enterprise_zones', 'betas'}
 PATCHABLE = {'first_name': 60, 'last_name': 60, 'telephone': 20, 'zipcode': 20, 'country': 30}
-VALID_MESSAGE = {'code': 10000, 'message': 'This API Token is valid and active'}
-
-AUTH_ERROR = {'success': False, 'messages': [], 'result': None,
-              'errors': [{'code': 10000, 'message': 'Authentication error'}]}
-INVALID_TOKEN = {'success': False, 'messages': [], 'result': None,
-                 'errors': [{'code': 1000, 'message': 'Invalid API Token'}]}
-MISSING_AUTHZ = {'success': False, 'messages': [], 'result': None,
-                 'errors': [{'code': 1001, 'message': 'Missing "Authorization" header'}]}
-MISSING_AUTH = {'success': False, 'messages': [], 'result': None, 'errors': [
-    {'code': 9106, 'message': 'Missing X-Auth-Key, X-Auth-Email or Authorization headers'}]}
-
 # the fixtures of the strict-mode tests
 ALICE_ID = '6d7f2f5f5b1d4a0e9081fdc98d432fd1'
-ALICE_KEY = '144c9defac04969c7bfad8efaa8ea194abcde'
 BOB_KEY = '0123456789abcdef0123456789abcdef'
 TOKEN_ID = 'ed17574386854bf78a67040be0a770b0'
 ORG_ID = 'a7b9c3d2e8f4a1b5c6d0e9f2a3b7c4d8'
@@ -79,50 +64,6 @@ def user_object(id, email, **fields):
     return u
 
 
-class UserTest(MemberTest):
-    def assertVerified(self, resp, token_id=None):
-        """The whole success answer of a token verify; returns the token id."""
-        self.assertEqual(resp.status, 200, resp)
-        self.assertEqual(resp.headers.get('content-type'), 'application/json')
-        env = resp.json
-        self.assertEqual(set(env), {'success', 'errors', 'messages', 'result'}, resp)
-        self.assertIs(env['success'], True)
-        self.assertEqual(env['errors'], [])
-        self.assertEqual(len(env['messages']), 1, resp)
-        msg = env['messages'][0]
-        self.assertLessEqual(set(msg), {'code', 'message', 'type'}, resp)
-        self.assertEqual({k: msg[k] for k in ('code', 'message')}, VALID_MESSAGE)
-        if 'type' in msg:
-            self.assertIsNone(msg['type'])
-        self.assertEqual(set(env['result']), {'id', 'status'}, resp)
-        self.assertRegex(env['result']['id'], HEX32)
-        self.assertEqual(env['result']['status'], 'active')
-        if token_id is not None:
-            self.assertEqual(env['result']['id'], token_id)
-        return env['result']['id']
-
-    def assertAuthError(self, resp):
-        self.assertError(resp, 403, [10000], result_key='null')
-        self.assertEqual(resp.json, AUTH_ERROR)
-
-    def assertInvalidToken(self, resp):
-        self.assertError(resp, 401, [1000], result_key='null')
-        self.assertEqual(resp.json, INVALID_TOKEN)
-
-    def assertMissingAuthz(self, resp):
-        self.assertError(resp, 400, [1001], result_key='null')
-        self.assertEqual(resp.json, MISSING_AUTHZ)
-
-    def get_user(self, auth=TOKEN_A):
-        r = self.req('GET', '/user', auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result'}, r)
-        self.assertEqual(set(r.json['result']), USER_KEYS, r)
-        self.assertEqual(r.json, harness.ok_envelope(r.json['result']))
-        return r.json['result']
-
-
 def write_fixtures(d, data):
     path = os.path.join(d, 'fixtures.json')
     with open(path, 'w') as f:
@@ -130,7 +71,7 @@ def write_fixtures(d, data):
     return path
 
 
-class FixtureTest(UserTest):
+class FixtureTest(ApiTest):
     """A server started with FIXTURES and the auth mode of the class."""
     auth_mode = 'strict'
 
@@ -156,7 +97,7 @@ class FixtureTest(UserTest):
 # GET /user
 
 
-class GetUser(UserTest):
+class GetUser(ApiTest):
     def test_user_1_1_token_user_whole(self):
         u = self.get_user()
         self.assertRegex(u['id'], HEX32)
@@ -241,7 +182,7 @@ class GetUser(UserTest):
 # PATCH /user
 
 
-class PatchUser(UserTest):
+class PatchUser(ApiTest):
     def test_user_2_1_each_field_and_null_clears(self):
         u = self.get_user()
         steps = [
@@ -332,7 +273,7 @@ class PatchUser(UserTest):
 
     def test_user_2_6_names_show_in_memberships(self):
         org = self.create_org('Org')
-        acct = self.create('acct')
+        acct = self.create_account('acct')
         om = self.add(org, 'ada@example.com')
         r = self.req('POST', '/accounts/%s/members' % acct['id'],
                      {'email': 'ada@example.com', 'roles': [DNS]})
@@ -367,98 +308,6 @@ class PatchUser(UserTest):
                 self.assertEqual(srv.request('GET', '/user/tokens/verify').json, verify)
             finally:
                 self.assertEqual(srv.stop(), 0)
-
-
-# ---------------------------------------------------------------------------
-# Token verify, open mode
-
-
-class Verify(UserTest):
-    def test_user_3_1_valid_token(self):
-        r = self.req('GET', '/user/tokens/verify')
-        tid = self.assertVerified(r)
-        # stable across calls; another token has another id
-        self.assertVerified(self.req('GET', '/user/tokens/verify'), tid)
-        tid_b = self.assertVerified(self.req('GET', '/user/tokens/verify', auth=TOKEN_B))
-        self.assertNotEqual(tid, tid_b)
-        self.assertVerified(self.req('GET', '/user/tokens/verify'), tid)
-        # not the user's id
-        self.assertNotEqual(tid, self.get_user()['id'])
-        # a token verified before any other call is a user too, created on first use
-        tid_c = self.assertVerified(self.req('GET', '/user/tokens/verify', auth='fresh-token'))
-        self.assertNotIn(tid_c, (tid, tid_b))
-        self.assertEqual(self.req('GET', '/organizations', auth='fresh-token').json, listed([]))
-
-    def test_user_3_2_account_verify(self):
-        org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
-        tid = self.assertVerified(self.req('GET', '/user/tokens/verify'))
-        for acct in (a, s):
-            r = self.req('GET', '/accounts/%s/tokens/verify' % acct['id'])
-            self.assertVerified(r, tid)
-        # an account the token's user does not see, or that does not exist
-        b = self.create('b', auth=TOKEN_B)
-        gone = self.create('gone')
-        self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
-        for aid in (b['id'], UNKNOWN_ID, gone['id'], org['id']):
-            with self.subTest(account=aid):
-                self.assertNotFound(self.req('GET', '/accounts/%s/tokens/verify' % aid), aid)
-        for bad in BAD_IDS:
-            with self.subTest(account=bad):
-                r = self.req('GET', '/accounts/%s/tokens/verify' % bad)
-                self.assertError(r, 400, [7003, 7000], result_key='null')
-        # B's token verifies on B's account, with B's token id
-        tid_b = self.assertVerified(self.req('GET', '/user/tokens/verify', auth=TOKEN_B))
-        self.assertVerified(self.req('GET', '/accounts/%s/tokens/verify' % b['id'],
-                                     auth=TOKEN_B), tid_b)
-
-    def test_user_3_3_account_verify_through_memberships(self):
-        org = self.create_org('Org')
-        a = self.create('a', org=org)
-        s = self.create('s')
-        b_email = self.get_user(TOKEN_B)['email']
-        self.assertNotFound(self.req('GET', '/accounts/%s/tokens/verify' % a['id'],
-                                     auth=TOKEN_B), a['id'])
-        # B's user, found by its email, as an organization member
-        m = self.add(org, b_email)
-        self.assertEqual(m['user']['id'], self.get_user(TOKEN_B)['id'])
-        self.assertVerified(self.req('GET', '/accounts/%s/tokens/verify' % a['id'], auth=TOKEN_B))
-        self.assertNotFound(self.req('GET', '/accounts/%s/tokens/verify' % s['id'],
-                                     auth=TOKEN_B), s['id'])
-        # and as an accepted account member
-        r = self.req('POST', '/accounts/%s/members' % s['id'],
-                     {'email': b_email, 'status': 'accepted', 'roles': [ADMIN]})
-        self.assertEqual(r.status, 200, r)
-        self.assertVerified(self.req('GET', '/accounts/%s/tokens/verify' % s['id'], auth=TOKEN_B))
-
-    def test_user_3_4_other_credentials_are_1001(self):
-        a = self.create('a', auth='ops@example.com')
-        for headers in (email_headers('ops@example.com'),
-                        email_headers('ops@example.com', ALICE_KEY),
-                        {'X-Auth-User-Service-Key': 'v1.0-0123456789abcdef-ffff'}):
-            for path in ('/user/tokens/verify', '/accounts/%s/tokens/verify' % a['id']):
-                with self.subTest(headers=headers, path=path):
-                    r = self.srv.request('GET', path, auth=None, headers=headers)
-                    self.assertMissingAuthz(r)
-
-    def test_user_3_5_missing_or_malformed_credentials(self):
-        a = self.create('a')
-        for path in ('/user/tokens/verify', '/accounts/%s/tokens/verify' % a['id']):
-            with self.subTest(path=path):
-                r = self.srv.request('GET', path, auth=None)
-                self.assertEqual(r.json, MISSING_AUTH)
-                self.assertEqual(r.status, 400)
-                for value in ('Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer two words'):
-                    r = self.srv.request('GET', path, auth=None, headers={'Authorization': value})
-                    self.assertError(r, 400, [6003], result_key='null')
-                    self.assertEqual(r.json['errors'][0]['error_chain'],
-                                     [{'code': 6111,
-                                       'message': 'Invalid format for Authorization header'}])
-                r = self.srv.request('GET', path, auth=None,
-                                     headers={'X-Auth-Email': 'ops@example.com',
-                                              'X-Auth-Key': 'Zb1x-ThisIsAnApiTokenNotAKey_0123'})
-                self.assertError(r, 400, [6003], result_key='null')
 
 
 # ---------------------------------------------------------------------------
@@ -696,8 +545,8 @@ class Strict(FixtureTest):
         # bob sees the one in the organization, but may not delete it
         self.assertGetIs(a, auth='bob-token')
         self.assertAuthError(self.req('DELETE', '/accounts/' + a['id'], auth='bob-token'))
-        for acct, headers in ((a, bearer_headers('alice-token')), (s, self.alice()),
-                              ({'id': SAND_ID}, bearer_headers('alice-ided'))):
+        for acct, headers in ((a, harness.bearer('alice-token')), (s, self.alice()),
+                              ({'id': SAND_ID}, harness.bearer('alice-ided'))):
             r = self.as_headers('DELETE', '/accounts/' + acct['id'], headers)
             self.assertEqual(r.json, harness.ok_envelope({'id': acct['id']}))
         self.assertEqual(self.list_accounts(auth='alice-token')['result_info']['total_count'], 1)
@@ -724,7 +573,7 @@ class Strict(FixtureTest):
 # Fixtures with the new keys
 
 
-class FixtureErrors(UserTest):
+class FixtureErrors(ApiTest):
     def test_user_6_1_bad_new_fixture_keys_fail_naming_the_entry(self):
         def broken(change):
             data = json.loads(json.dumps(FIXTURES))
@@ -778,10 +627,6 @@ class FixtureErrors(UserTest):
                 r = srv.request('GET', '/organizations/%s/members' % ORG_ID, auth='alice-token')
                 self.assertEqual(r.json['result_info'], {'total_size': 2})
             self.assertEqual(srv.proc.returncode, 0)
-
-
-def bearer_headers(token):
-    return {'Authorization': 'Bearer ' + token}
 
 
 if __name__ == '__main__':

@@ -1,4 +1,4 @@
-"""test_members.py: organization members (GET/POST
+"""test_org_members.py: organization members (GET/POST
 /organizations/{id}/members, POST /organizations/{id}/members:batchCreate,
 GET/DELETE /organizations/{id}/members/{member_id}; CONTRACT.md 0.10 and
 4.1, the README's "Organization members" and "Credentials and who sees
@@ -9,9 +9,8 @@ sees.
 Every test gets a fresh server (seed 1, fake clock); results are compared
 whole wherever practical. A member's user is the user that later calls with
 that email (X-Auth-Email + any well-formed X-Auth-Key in open mode), so
-"add bob@example.com, then call as bob" proves access. The helpers here
-(MemberTest, org_member, ...) are shared with test_account_members.py,
-test_users.py and test_isolation.py."""
+"add bob@example.com, then call as bob" proves access. The helpers come
+from helpers.py."""
 import os
 import sys
 import tempfile
@@ -19,227 +18,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import (AccountTest, HEX32, CREATED_ON, UNKNOWN_ID, PROFILE,  # noqa: E402
-                           JSON_CT, page_info)
-
-KEY = '0' * 32                # any well-formed key names the email's user in open mode
-TIME = CREATED_ON             # every timestamp of the fake clock
-OTHER_ID = 'fedcba9876543210fedcba9876543210'
-BAD_IDS = ('xyz', 'ABCDEF0123456789ABCDEF0123456789', UNKNOWN_ID[:31], UNKNOWN_ID + '0',
-           'g' * 32, 'bob@example.com')
-
-# The README's role table, in its order.
-ROLES = [
-    ('33666b9c79b9a5273fc7344ff42f953d', 'Super Administrator - All Privileges'),
-    ('05784afa30c1afe1440e79d9351c7430', 'Administrator'),
-    ('f2b20b3ba2d1bbb0a4aa2d3b7c3d0b5f', 'Administrator Read Only'),
-    ('298ce8a6e5de4d5fa8d2c03b4b3d9f64', 'Billing'),
-    ('9a5c37f6c4cd4ab2a9d6d0e8bb7c2c55', 'DNS'),
-    ('c4a6cd1ae0a04a59b1a4e5d2f2e0d9b3', 'Analytics'),
-    ('e58cefd75d7adae0b761796c28815e5c', 'Cache Purge'),
-]
-ROLE_IDS = [r[0] for r in ROLES]
-SUPER_ADMIN, ADMIN, ADMIN_RO, BILLING, DNS, ANALYTICS, CACHE_PURGE = ROLE_IDS
-PERMISSION_KEYS = {'analytics', 'billing', 'cache_purge', 'dns', 'dns_records', 'lb', 'logs',
-                   'organization', 'ssl', 'waf', 'zone_settings', 'zones'}
-
-
-def email_headers(email, key=KEY):
-    return {'X-Auth-Email': email, 'X-Auth-Key': key}
-
-
-def org_member(id, status, user_id, email, create_time, update_time, name=''):
-    """The whole Organizations-API member object."""
-    return {'id': id, 'status': status,
-            'user': {'id': user_id, 'email': email, 'name': name,
-                     'two_factor_authentication_enabled': False},
-            'meta': {}, 'create_time': create_time, 'update_time': update_time}
-
-
-def member_not_found(id, result_key='absent'):
-    env = {'success': False, 'messages': [],
-           'errors': [{'code': 1301, 'message': "member '%s' not found" % id}]}
-    if result_key == 'null':
-        env['result'] = None
-    return env
-
-
-def org_not_found(id):
-    return {'success': False, 'messages': [],
-            'errors': [{'code': 1101, 'message': "organization '%s' not found" % id}]}
-
-
-def listed(items, total=None):
-    """A whole cursor-list envelope of the last page."""
-    return harness.ok_envelope(items, result_info={
-        'total_size': len(items) if total is None else total})
-
-
-class MemberTest(AccountTest):
-    """Helpers for members. auth= anywhere may be a bearer token or an
-    email (then sent as X-Auth-Email with a well-formed X-Auth-Key)."""
-
-    def req(self, method, path, body=None, auth=TOKEN_A, headers=None, **kw):
-        if isinstance(auth, str) and '@' in auth:
-            h = email_headers(auth)
-            h.update(headers or {})
-            return self.srv.request(method, path, body, auth=None, headers=h, **kw)
-        return self.srv.request(method, path, body, auth=auth, headers=headers, **kw)
-
-    # -- users -----------------------------------------------------------
-
-    def me(self, auth=TOKEN_A):
-        r = self.req('GET', '/user', auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertRegex(r.json['result']['id'], HEX32)
-        return r.json['result']
-
-    def user_id(self, auth=TOKEN_A):
-        return self.me(auth)['id']
-
-    def patch_user(self, body, auth=TOKEN_A):
-        r = self.req('PATCH', '/user', body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        return r.json['result']
-
-    # -- organization members ------------------------------------------
-
-    def murl(self, org, member=None, suffix=''):
-        oid = org if isinstance(org, str) else org['id']
-        url = '/organizations/%s/members' % oid
-        if member is not None:
-            url += '/' + (member if isinstance(member, str) else member['id'])
-        return url + suffix
-
-    def add(self, org, email, status=None, auth=TOKEN_A, user=None, stored_email=None,
-            name=''):
-        """POST /organizations/{id}/members, checking the whole answer;
-        returns the member. user: the user id it must have."""
-        m = {'user': {'email': email}}
-        if status is not None:
-            m['status'] = status
-        r = self.req('POST', self.murl(org), {'member': m}, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertRegex(res['id'], HEX32)
-        self.assertRegex(res['user']['id'], HEX32)
-        self.assertNotEqual(res['id'], res['user']['id'])
-        self.assertRegex(res['create_time'], TIME)
-        self.assertRegex(res['update_time'], TIME)
-        self.assertLessEqual(res['create_time'], res['update_time'])
-        if user is not None:
-            self.assertEqual(res['user']['id'], user)
-        want = org_member(res['id'], status or 'active', res['user']['id'],
-                          stored_email or email, res['create_time'], res['update_time'], name)
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        return want
-
-    def batch_add(self, org, entries, auth=TOKEN_A):
-        """POST members:batchCreate with entries [(email, status or None)];
-        checks the whole answer; returns the members."""
-        body = {'members': []}
-        for email, status in entries:
-            e = {'user': {'email': email}}
-            if status is not None:
-                e['status'] = status
-            body['members'].append(e)
-        r = self.req('POST', self.murl(org, suffix=':batchCreate'), body, auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        res = r.json['result']
-        self.assertIsInstance(res, list, r)
-        self.assertEqual(len(res), len(entries), r)
-        want = []
-        for got, (email, status) in zip(res, entries):
-            self.assertRegex(got['id'], HEX32)
-            self.assertRegex(got['user']['id'], HEX32)
-            self.assertRegex(got['create_time'], TIME)
-            self.assertRegex(got['update_time'], TIME)
-            want.append(org_member(got['id'], status or 'active', got['user']['id'], email,
-                                   got['create_time'], got['update_time']))
-        self.assertEqual(r.json, harness.ok_envelope(want))
-        self.assertEqual(len({m['id'] for m in want}), len(want))
-        return want
-
-    def list_members(self, org, query=None, auth=TOKEN_A):
-        r = self.req('GET', self.murl(org), auth=auth, query=query)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(set(r.json), {'success', 'errors', 'messages', 'result', 'result_info'},
-                         r)
-        self.assertIs(r.json['success'], True)
-        self.assertEqual(r.json['errors'], [])
-        self.assertEqual(r.json['messages'], [])
-        return r.json
-
-    def assertMembers(self, org, members, auth=TOKEN_A):
-        """The whole member list of org (one page of 1000)."""
-        self.assertEqual(self.list_members(org, {'page_size': 1000}, auth=auth),
-                         listed(members))
-
-    def assertMemberIs(self, org, member, auth=TOKEN_A):
-        r = self.req('GET', self.murl(org, member), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(member))
-
-    def member_walk(self, org, page_size, query=(), auth=TOKEN_A):
-        """The whole of /organizations/{org}/members, page by page."""
-        return self.cursor_walk(lambda q: self.list_members(org, q, auth=auth), page_size, query)
-
-    def remove(self, org, member, auth=TOKEN_A, body=None):
-        r = self.req('DELETE', self.murl(org, member), body, auth=auth)
-        self.assertEqual(r.status, 204, r)
-        self.assertEqual(r.raw, b'')
-        return r
-
-    # -- errors ----------------------------------------------------------
-
-    def assertMemberNotFound(self, resp, id, result_key='absent'):
-        self.assertError(resp, 404, [1301], result_key=result_key)
-        self.assertEqual(resp.json, member_not_found(id, result_key))
-
-    def assertOrgNotFound(self, resp, id):
-        self.assertError(resp, 404, [1101], result_key='absent')
-        self.assertEqual(resp.json, org_not_found(id))
-
-    def assertPointer(self, resp, code, pointer, status=400, result_key='absent'):
-        self.assertError(resp, status, [code], result_key=result_key)
-        self.assertEqual(resp.json['errors'][0].get('source'), {'pointer': pointer}, resp)
-
-    # -- the whole visible state ----------------------------------------
-
-    def world(self, auth=TOKEN_A):
-        """Everything a user can see, as (status, body) pairs: its user, its
-        organizations (each with profile, accounts and members), its
-        accounts (each with profile, chain and members). Two equal worlds
-        mean nothing visible changed."""
-        out = {}
-
-        def get(path, query=None):
-            r = self.req('GET', path, auth=auth, query=query)
-            out[path] = (r.status, r.json)
-            return r
-
-        get('/user')
-        accts = get('/accounts', {'per_page': 50})
-        self.assertEqual(accts.status, 200, accts)
-        self.assertLessEqual(accts.json['result_info']['total_count'], 50)
-        orgs = get('/organizations', {'page_size': 1000})
-        self.assertEqual(orgs.status, 200, orgs)
-        for o in orgs.json['result']:
-            base = '/organizations/' + o['id']
-            get(base)
-            get(base + '/profile')
-            get(base + '/accounts', {'page_size': 1000})
-            get(base + '/members', {'page_size': 1000})
-        for a in accts.json['result']:
-            base = '/accounts/' + a['id']
-            for suffix in ('', '/profile', '/organizations'):
-                get(base + suffix)
-            get(base + '/members', {'per_page': 50})
-        return out
+from helpers import (ApiTest, ADMIN, BAD_IDS, CREATED_ON, JSON_CT, OTHER_ID, PROFILE,  # noqa: E402
+                     UNKNOWN_ID, listed, org_member, page_info)
 
 
 def email_users(n, prefix='user', domain='example.com'):
@@ -250,7 +30,7 @@ def email_users(n, prefix='user', domain='example.com'):
 # POST /organizations/{id}/members
 
 
-class Create(MemberTest):
+class Create(ApiTest):
     def test_mem_1_1_add_member_active_by_default(self):
         org = self.create_org('Org')
         m = self.add(org, 'bob@example.com')
@@ -396,7 +176,7 @@ class Create(MemberTest):
         m = r.json['result']
         self.assertNotEqual(m['id'], OTHER_ID)
         self.assertNotEqual(m['user']['id'], UNKNOWN_ID)
-        self.assertRegex(m['create_time'], TIME)
+        self.assertRegex(m['create_time'], CREATED_ON)
         self.assertEqual(r.json, harness.ok_envelope(org_member(
             m['id'], 'active', m['user']['id'], 'bob@example.com', m['create_time'],
             m['update_time'])))
@@ -447,7 +227,7 @@ class Create(MemberTest):
 # POST /organizations/{id}/members:batchCreate
 
 
-class Batch(MemberTest):
+class Batch(ApiTest):
     def test_mem_2_1_batch_answers_in_order(self):
         org = self.create_org('Org')
         first = self.add(org, 'first@example.com')
@@ -596,7 +376,7 @@ class Batch(MemberTest):
 # GET and DELETE /organizations/{id}/members/{member_id}
 
 
-class GetAndDelete(MemberTest):
+class GetAndDelete(ApiTest):
     def test_mem_3_1_unknown_member_is_1301(self):
         org = self.create_org('Org')
         other = self.create_org('Other')
@@ -678,7 +458,7 @@ class GetAndDelete(MemberTest):
     def test_mem_3_6_delete_removes_access_at_once(self):
         org = self.create_org('Org')
         child = self.create_org('Child', parent=org)
-        acct = self.create('acct', org=child)
+        acct = self.create_account('acct', org=child)
         m = self.add(org, 'bob@example.com')
         bob = 'bob@example.com'
         self.assertEqual(self.get_org(org['id'], auth=bob), org)
@@ -737,7 +517,7 @@ class GetAndDelete(MemberTest):
 # GET /organizations/{id}/members: cursor pages and filters
 
 
-class Listing(MemberTest):
+class Listing(ApiTest):
     def make(self, org, n=23):
         """n members: every fourth canceled, emails on two domains."""
         made = []
@@ -962,7 +742,7 @@ class Listing(MemberTest):
 # DELETE /organizations/{id} with members
 
 
-class OrgDelete(MemberTest):
+class OrgDelete(ApiTest):
     def test_mem_5_1_org_with_a_member_is_not_deleted_until_it_is_removed(self):
         org = self.create_org('Org')
         m = self.add(org, 'bob@example.com')
@@ -1006,7 +786,7 @@ class OrgDelete(MemberTest):
     def test_mem_5_3_members_accounts_and_sub_organizations_named_together(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        acct = self.create('acct', org=root)
+        acct = self.create_account('acct', org=root)
         ms = self.batch_add(root, [('a@example.com', None), ('b@example.com', 'canceled')])
         cm = self.add(child, 'c@example.com')
         r = self.req('DELETE', '/organizations/' + root['id'])
@@ -1036,7 +816,7 @@ class OrgDelete(MemberTest):
 # What an active member sees and may do
 
 
-class Visibility(MemberTest):
+class Visibility(ApiTest):
     def tree(self):
         """A's Root > Child > Grand and Other, with accounts here and there."""
         root = self.create_org('Root', profile=PROFILE)
@@ -1044,12 +824,12 @@ class Visibility(MemberTest):
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grand', parent=child)
         side = self.create_org('Side', parent=root)
-        accts = {'root': self.create('in root', org=root),
-                 'child': self.create('in child', org=child),
-                 'grand': self.create('in grand', org=grand, type='enterprise'),
-                 'side': self.create('in side', org=side),
-                 'other': self.create('in other', org=other),
-                 'alone': self.create('alone')}
+        accts = {'root': self.create_account('in root', org=root),
+                 'child': self.create_account('in child', org=child),
+                 'grand': self.create_account('in grand', org=grand, type='enterprise'),
+                 'side': self.create_account('in side', org=side),
+                 'other': self.create_account('in other', org=other),
+                 'alone': self.create_account('alone')}
         self.put_profile(accts['grand'], PROFILE)
         return root, other, child, grand, side, accts
 
@@ -1138,7 +918,7 @@ class Visibility(MemberTest):
         sub = self.create_org('Bob sub', parent=child, auth=bob)
         self.assertEqual(sub['meta']['hierarchy_tags'], [root['id'], child['id'], sub['id']])
         self.assertEqual(self.get_org(sub['id']), sub)             # A sees it too
-        made = self.create('bob made', org=sub, auth=bob)
+        made = self.create_account('bob made', org=sub, auth=bob)
         self.assertGetIs(made)
         carol = self.add(grand, 'carol@example.com', auth=bob)
         self.assertMembers(grand, [carol])
@@ -1203,8 +983,8 @@ class Visibility(MemberTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         side = self.create_org('Side', parent=root)
-        in_side = self.create('in side', org=side)
-        alone = self.create('alone')
+        in_side = self.create_account('in side', org=side)
+        alone = self.create_account('alone')
         self.add(child, 'bob@example.com')
         bob = 'bob@example.com'
 
@@ -1225,7 +1005,7 @@ class Visibility(MemberTest):
         self.assertEqual(bob_orgs(), (['Child', 'Grand', 'Great'], 3))
         self.assertEqual(self.get_org(great['id'], auth=bob), self.get_org(great['id']))
         # an account made in it afterwards
-        deep = self.create('deep', org=great)
+        deep = self.create_account('deep', org=great)
         self.assertEqual(bob_accounts(), (['deep'], 1))
         self.assertGetIs(deep, auth=bob)
         # accounts moved in, and out again
@@ -1253,7 +1033,7 @@ class Visibility(MemberTest):
 
     def test_mem_6_7_removed_and_added_again(self):
         org = self.create_org('Org')
-        acct = self.create('acct', org=org)
+        acct = self.create_account('acct', org=org)
         bob = 'bob@example.com'
         for round in range(3):
             with self.subTest(round=round):
@@ -1271,7 +1051,7 @@ class Visibility(MemberTest):
         owner = 'owner@example.com'
         root = self.create_org('Root', auth=owner)
         child = self.create_org('Child', parent=root, auth=owner)
-        acct = self.create('acct', org=child, auth=owner)
+        acct = self.create_account('acct', org=child, auth=owner)
         full = [self.get_org(root['id'], auth=owner), self.get_org(child['id'], auth=owner)]
 
         def sees(who, orgs, n_accounts):
@@ -1316,7 +1096,7 @@ class Visibility(MemberTest):
 # Restarts
 
 
-class Persistence(MemberTest):
+class Persistence(ApiTest):
     def test_mem_7_1_members_and_access_survive_a_restart(self):
         with tempfile.TemporaryDirectory() as d:
             db = os.path.join(d, 'cfmock.db')
@@ -1324,8 +1104,8 @@ class Persistence(MemberTest):
             self.srv = harness.Server(db=db)
             root = self.create_org('Root')
             child = self.create_org('Child', parent=root)
-            acct = self.create('acct', org=child)
-            alone = self.create('alone')
+            acct = self.create_account('acct', org=child)
+            alone = self.create_account('alone')
             bob = self.add(child, 'bob@example.com')
             carl = self.add(root, 'carl@example.com', 'canceled')
             self.patch_user({'first_name': 'Bob', 'last_name': 'B'}, auth='bob@example.com')

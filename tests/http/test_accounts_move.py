@@ -1,100 +1,32 @@
-"""test_moves.py: moving accounts between organizations (POST
-/accounts/{id}/move and the batch POST /accounts/move), the chain of
-organizations holding an account (GET /accounts/{id}/organizations and GET
-/organizations?containing.account=), and the rule that an organization
-holding accounts cannot be deleted (CONTRACT.md 0.15 and 4.2; the README's
-"Accounts" section).
+"""test_accounts_move.py: moving accounts between organizations (POST
+/accounts/{id}/move and the batch POST /accounts/move), and the rule that
+an organization holding accounts cannot be deleted (CONTRACT.md 0.15 and
+4.2; the README's "Accounts" section). The chain of organizations an
+account is in, which moves change, is in test_accounts_organizations.py.
 
 Every test gets a fresh server (seed 1, fake clock); results are compared
-whole wherever practical. The helpers come from test_accounts.py."""
+whole wherever practical. The helpers come from helpers.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from test_accounts import (AccountTest, UNKNOWN_ID, PROFILE, JSON_CT,  # noqa: E402
-                           account_not_found, in_org, page_info)
+from harness import TOKEN_B  # noqa: E402
+from helpers import ApiTest, JSON_CT, PROFILE, UNKNOWN_ID, in_org, page_info  # noqa: E402
 
 DEST = '/destination_organization_id'
-
-
-def moved(account_id, source, dest):
-    """The whole answer of a single move."""
-    return harness.ok_envelope({'account_id': account_id, 'source_organization_id': source,
-                                'destination_organization_id': dest})
-
-
-class MoveTest(AccountTest):
-    def move(self, acct, dest, auth=TOKEN_A):
-        aid = acct if isinstance(acct, str) else acct['id']
-        did = dest if isinstance(dest, str) else dest['id']
-        return self.req('POST', '/accounts/%s/move' % aid,
-                        {'destination_organization_id': did}, auth=auth)
-
-    def assertMoved(self, acct, source, dest):
-        """Moves acct into dest, checks the whole answer and returns the
-        account as it now reads."""
-        r = self.move(acct, dest)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, moved(acct['id'], source['id'] if source else '', dest['id']))
-        now = in_org(acct, dest)
-        self.assertGetIs(now)
-        return now
-
-    def batch(self, ids, dest, auth=TOKEN_A):
-        did = dest if isinstance(dest, str) else dest['id']
-        return self.req('POST', '/accounts/move',
-                        {'account_ids': ids, 'destination_organization_id': did}, auth=auth)
-
-    def assertStatuses(self, resp, moved_ids, not_moved_ids):
-        """The whole batch answer: one entry per id given; a message (any
-        non-empty text) exactly on those not moved. Returns the messages."""
-        self.assertEqual(resp.status, 200, resp)
-        self.assertEqual(resp.headers.get('content-type'), 'application/json')
-        statuses = resp.json['result']['statuses']
-        messages = {}
-        for i in not_moved_ids:
-            self.assertIn(i, statuses, resp)
-            msg = statuses[i].get('message')
-            self.assertIsInstance(msg, str, statuses[i])
-            self.assertTrue(msg, statuses[i])
-            messages[i] = msg
-        want = {i: {'moved': True, 'tag': i} for i in moved_ids}
-        want.update({i: {'moved': False, 'tag': i, 'message': messages[i]}
-                     for i in not_moved_ids})
-        self.assertEqual(resp.json, harness.ok_envelope({'statuses': want}))
-        return messages
-
-    def assertChain(self, acct, orgs, auth=TOKEN_A):
-        """GET /accounts/{id}/organizations is exactly these organizations
-        (whole objects, as GET /organizations/{id} answers them), root
-        first; and containing.account lists the same ones."""
-        want = [self.get_org(o['id'], auth=auth) for o in orgs]
-        r = self.req('GET', self.url(acct, '/organizations'), auth=auth)
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.headers.get('content-type'), 'application/json')
-        self.assertEqual(r.json, harness.ok_envelope(want))          # no result_info
-        r = self.req('GET', '/organizations', auth=auth,
-                     query={'containing.account': acct['id'], 'page_size': 1000})
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json, harness.ok_envelope(want, result_info={'total_size': len(want)}))
-
-    def assertOrgError(self, resp, status, code):
-        self.assertError(resp, status, [code], result_key='absent')
 
 
 # ---------------------------------------------------------------------------
 # POST /accounts/{id}/move
 
 
-class Move(MoveTest):
+class Move(ApiTest):
     def test_mv_1_1_standalone_into_an_org(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        s = self.create('standalone')
-        other = self.create('other')
+        s = self.create_account('standalone')
+        other = self.create_account('other')
         self.assertChain(s, [])
         s = self.assertMoved(s, None, child)
         self.assertEqual(s['managed_by'], {'parent_org_id': child['id'],
@@ -110,8 +42,8 @@ class Move(MoveTest):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         grand = self.create_org('Grandchild', parent=child)
-        a = self.create('a', org=root)
-        keep = self.create('keep', org=child)
+        a = self.create_account('a', org=root)
+        keep = self.create_account('keep', org=child)
         self.assertChain(a, [root])
         self.assertEqual(a['managed_by'], {'parent_org_id': root['id'], 'parent_org_name': 'Root'})
 
@@ -153,7 +85,7 @@ class Move(MoveTest):
         left = self.create_org('Left', parent=root)
         right = self.create_org('Right', parent=root)
         right_leaf = self.create_org('Right leaf', parent=right)
-        a = self.create('a', org=left)
+        a = self.create_account('a', org=left)
         a = self.assertMoved(a, left, right)
         self.assertChain(a, [root, right])
         a = self.assertMoved(a, right, right_leaf)
@@ -167,10 +99,10 @@ class Move(MoveTest):
     def test_mv_1_4_already_in_that_org_is_1202(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=child)
-        b = self.create('b')
+        a = self.create_account('a', org=child)
+        b = self.create_account('b')
         b = self.assertMoved(b, None, root)
-        before = self.world()
+        before = self.account_world()
         for acct, org in ((a, child), (b, root)):
             r = self.move(acct, org)
             self.assertOrgError(r, 400, 1202)
@@ -179,7 +111,7 @@ class Move(MoveTest):
                 'message': "account '%s' is already in organization '%s'" % (acct['id'],
                                                                              org['id']),
                 'source': {'pointer': DEST}}])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_1_5_other_hierarchy_is_1203(self):
         r1 = self.create_org('Root one')
@@ -187,9 +119,9 @@ class Move(MoveTest):
         r2 = self.create_org('Root two')
         c2 = self.create_org('Child two', parent=r2)
         g2 = self.create_org('Grandchild two', parent=c2)
-        a = self.create('a', org=c1)
-        b = self.create('b', org=r1)
-        before = self.world()
+        a = self.create_account('a', org=c1)
+        b = self.create_account('b', org=r1)
+        before = self.account_world()
         for acct in (a, b):
             for dest in (r2, c2, g2):
                 with self.subTest(account=acct['name'], dest=dest['name']):
@@ -200,13 +132,13 @@ class Move(MoveTest):
                         'message': "account '%s' cannot move to organization '%s': it is in "
                                    "another hierarchy" % (acct['id'], dest['id']),
                         'source': {'pointer': DEST}}])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_1_6_standalone_moved_in_is_then_bound_to_that_hierarchy(self):
         r1 = self.create_org('Root one')
         r2 = self.create_org('Root two')
         c1 = self.create_org('Child one', parent=r1)
-        s = self.create('s')
+        s = self.create_account('s')
         s = self.assertMoved(s, None, r2)      # a stand-alone account can go anywhere
         self.assertOrgError(self.move(s, r1), 400, 1203)
         self.assertOrgError(self.move(s, c1), 400, 1203)
@@ -225,10 +157,10 @@ class Move(MoveTest):
         gone = self.create_org('Gone', parent=root)
         self.assertEqual(self.req('DELETE', '/organizations/' + gone['id']).status, 200)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        a = self.create('a', org=root)
-        s = self.create('s')
-        before = self.world()
-        before_b = self.world(auth=TOKEN_B)
+        a = self.create_account('a', org=root)
+        s = self.create_account('s')
+        before = self.account_world()
+        before_b = self.account_world(auth=TOKEN_B)
         for acct in (a, s):
             for dest in (UNKNOWN_ID, gone['id'], b_org['id'], root['id'].upper(),
                          root['id'][:31], 'not-an-id', '', a['id']):
@@ -236,12 +168,12 @@ class Move(MoveTest):
                     r = self.move(acct, dest)
                     self.assertFieldError(r, 1103, DEST, 'absent')
                     self.assertIn("'%s'" % dest, r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(), before)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
 
     def test_mv_1_8_body_validation(self):
         root = self.create_org('Root')
-        a = self.create('a')
+        a = self.create_account('a')
         url = self.url(a, '/move')
         for body in ({}, {'destination_organization_id': None},
                      {'destination': root['id']}, {'account_ids': [a['id']]}):
@@ -268,23 +200,23 @@ class Move(MoveTest):
     def test_mv_1_9_account_unknown_or_invisible_is_1201(self):
         root = self.create_org('Root')
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b_acct = self.create('b', org=b_org, auth=TOKEN_B)
-        b_alone = self.create('b alone', auth=TOKEN_B)
-        gone = self.create('gone')
+        b_acct = self.create_account('b', org=b_org, auth=TOKEN_B)
+        b_alone = self.create_account('b alone', auth=TOKEN_B)
+        gone = self.create_account('gone')
         self.assertEqual(self.req('DELETE', self.url(gone)).status, 200)
-        before_b = self.world(auth=TOKEN_B)
+        before_b = self.account_world(auth=TOKEN_B)
         for aid in (UNKNOWN_ID, b_acct['id'], b_alone['id'], gone['id'], root['id']):
             with self.subTest(account=aid):
                 r = self.move(aid, root)
                 self.assertNotFound(r, aid, 'absent')
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
         self.assertOrgAccounts(root, [])
 
     def test_mv_1_10_move_keeps_everything_else(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root, type='enterprise')
-        r = self.put(a, {'name': 'a', 'type': 'enterprise',
+        a = self.create_account('a', org=root, type='enterprise')
+        r = self.put_account(a, {'name': 'a', 'type': 'enterprise',
                          'settings': {'enforce_twofactor': True,
                                       'abuse_contact_email': 'abuse@example.com'}})
         a = r.json['result']
@@ -295,7 +227,7 @@ class Move(MoveTest):
         self.assertProfile(a, PROFILE)
         self.assertOrgAccounts(child, [a])
         # a PUT afterwards keeps the new place
-        r = self.put(a, {'name': 'a2', 'type': 'standard'})
+        r = self.put_account(a, {'name': 'a2', 'type': 'standard'})
         a.update(name='a2', type='standard')
         self.assertEqual(r.json, harness.ok_envelope(a))
         self.assertChain(a, [root, child])
@@ -315,17 +247,17 @@ class Move(MoveTest):
 # POST /accounts/move (batch)
 
 
-class BatchMove(MoveTest):
+class BatchMove(ApiTest):
     def test_mv_2_1_batch_mixed(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
         other_root = self.create_org('Other root')
-        b_acct = self.create('b', auth=TOKEN_B)
-        s1 = self.create('s1')
-        in_root = self.create('in root', org=root)
-        already = self.create('already', org=child)
-        foreign = self.create('foreign', org=other_root)
-        s2 = self.create('s2')
+        b_acct = self.create_account('b', auth=TOKEN_B)
+        s1 = self.create_account('s1')
+        in_root = self.create_account('in root', org=root)
+        already = self.create_account('already', org=child)
+        foreign = self.create_account('foreign', org=other_root)
+        s2 = self.create_account('s2')
         ids = [s1['id'], in_root['id'], already['id'], foreign['id'], UNKNOWN_ID, b_acct['id'],
                s2['id']]
         r = self.batch(ids, child)
@@ -348,7 +280,7 @@ class BatchMove(MoveTest):
     def test_mv_2_2_batch_one_and_order_of_ids(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
+        a = self.create_account('a', org=root)
         r = self.batch([a['id']], child)
         self.assertStatuses(r, [a['id']], [])
         a = in_org(a, child)
@@ -368,22 +300,22 @@ class BatchMove(MoveTest):
         gone = self.create_org('Gone')
         self.assertEqual(self.req('DELETE', '/organizations/' + gone['id']).status, 200)
         b_org = self.create_org('B org', auth=TOKEN_B)
-        s = self.create('s')
-        a = self.create('a', org=root)
-        before = self.world()
-        before_b = self.world(auth=TOKEN_B)
+        s = self.create_account('s')
+        a = self.create_account('a', org=root)
+        before = self.account_world()
+        before_b = self.account_world(auth=TOKEN_B)
         for dest in (UNKNOWN_ID, gone['id'], b_org['id'], 'not-an-id', '', root['id'].upper(),
                      s['id']):
             with self.subTest(dest=dest):
                 r = self.batch([s['id'], a['id'], UNKNOWN_ID], dest)
                 self.assertFieldError(r, 1103, DEST, 'absent')
                 self.assertIn("'%s'" % dest, r.json['errors'][0]['message'])
-        self.assertEqual(self.world(), before)
-        self.assertEqual(self.world(auth=TOKEN_B), before_b)
+        self.assertEqual(self.account_world(), before)
+        self.assertEqual(self.account_world(auth=TOKEN_B), before_b)
 
     def test_mv_2_4_body_validation(self):
         root = self.create_org('Root')
-        s = self.create('s')
+        s = self.create_account('s')
         ok_ids = [s['id']]
         cases = [
             ({'destination_organization_id': root['id']}, 1001, '/account_ids'),
@@ -427,7 +359,7 @@ class BatchMove(MoveTest):
 
     def test_mv_2_5_up_to_100_ids(self):
         root = self.create_org('Root')
-        made = [self.create('a%d' % i) for i in range(3)]
+        made = [self.create_account('a%d' % i) for i in range(3)]
         unknown = ['%032x' % i for i in range(97)]
         ids = [made[0]['id']] + unknown[:50] + [made[1]['id']] + unknown[50:] + [made[2]['id']]
         self.assertEqual(len(ids), 100)
@@ -440,7 +372,7 @@ class BatchMove(MoveTest):
 
     def test_mv_2_6_ids_of_the_wrong_shape_are_not_moved(self):
         root = self.create_org('Root')
-        s = self.create('s')
+        s = self.create_account('s')
         bad = ['not-an-id', s['id'].upper(), root['id']]
         r = self.batch(bad + [s['id']], root)
         self.assertStatuses(r, [s['id']], bad)
@@ -449,31 +381,31 @@ class BatchMove(MoveTest):
 
     def test_mv_2_7_other_user_moves_nothing(self):
         root = self.create_org('A root')
-        a = self.create('a', org=root)
-        s = self.create('s')
+        a = self.create_account('a', org=root)
+        s = self.create_account('s')
         b_org = self.create_org('B org', auth=TOKEN_B)
-        b = self.create('b', auth=TOKEN_B)
-        before = self.world()
+        b = self.create_account('b', auth=TOKEN_B)
+        before = self.account_world()
         r = self.batch([a['id'], s['id'], b['id']], b_org, auth=TOKEN_B)
         self.assertStatuses(r, [b['id']], [a['id'], s['id']])
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         self.assertGetIs(in_org(b, b_org), auth=TOKEN_B)
         self.assertOrgAccounts(b_org, [in_org(b, b_org)], auth=TOKEN_B)
         # and A cannot move into B's organization
         r = self.batch([a['id']], b_org)
         self.assertFieldError(r, 1103, DEST, 'absent')
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
 
     def test_mv_2_8_batch_follows_the_hierarchy_rules(self):
         r1 = self.create_org('Root one')
         c1 = self.create_org('Child one', parent=r1)
         g1 = self.create_org('Grand one', parent=c1)
         r2 = self.create_org('Root two')
-        in_r1 = self.create('in r1', org=r1)
-        in_g1 = self.create('in g1', org=g1)
-        in_c1 = self.create('in c1', org=c1)
-        in_r2 = self.create('in r2', org=r2)
-        alone = self.create('alone')
+        in_r1 = self.create_account('in r1', org=r1)
+        in_g1 = self.create_account('in g1', org=g1)
+        in_c1 = self.create_account('in c1', org=c1)
+        in_r2 = self.create_account('in r2', org=r2)
+        alone = self.create_account('alone')
         r = self.batch([in_r1['id'], in_g1['id'], in_c1['id'], in_r2['id'], alone['id']], c1)
         self.assertStatuses(r, [in_r1['id'], in_g1['id'], alone['id']],
                             [in_c1['id'], in_r2['id']])
@@ -490,134 +422,14 @@ class BatchMove(MoveTest):
 
 
 # ---------------------------------------------------------------------------
-# GET /accounts/{id}/organizations and containing.account
-
-
-class Chain(MoveTest):
-    def test_mv_3_1_standalone_has_no_organizations(self):
-        self.create_org('Org')
-        s = self.create('s')
-        r = self.req('GET', self.url(s, '/organizations'))
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json, harness.ok_envelope([]))
-        self.assertNotIn('result_info', r.json)
-        r = self.req('GET', '/organizations', query={'containing.account': s['id']})
-        self.assertEqual(r.json, harness.ok_envelope([], result_info={'total_size': 0}))
-
-    def test_mv_3_2_chain_is_whole_organizations_root_first(self):
-        root = self.create_org('Root', profile=PROFILE)
-        self.create_org('Unrelated')
-        child = self.create_org('Child', parent=root)
-        self.create_org('Sibling', parent=root)
-        grand = self.create_org('Grand', parent=child)
-        self.create_org('Grand sibling', parent=child)
-        a = self.create('a', org=grand)
-        r = self.req('GET', self.url(a, '/organizations'))
-        self.assertEqual(r.json, harness.ok_envelope([root, child, grand]))
-        self.assertEqual(r.json['result'][0]['profile'], PROFILE)
-        self.assertEqual(r.json['result'][2]['parent'], {'id': child['id'], 'name': 'Child'})
-        self.assertChain(a, [root, child, grand])
-        # renames show
-        r = self.req('PUT', '/organizations/' + child['id'], {'name': 'Child 2'})
-        self.assertEqual(r.status, 200, r)
-        child['name'] = 'Child 2'
-        grand['parent']['name'] = 'Child 2'
-        r = self.req('GET', self.url(a, '/organizations'))
-        self.assertEqual(r.json, harness.ok_envelope([root, child, grand]))
-        self.assertChain(a, [root, child, grand])
-
-    def test_mv_3_3_unknown_or_invisible_account_is_1201(self):
-        org = self.create_org('Org')
-        a = self.create('a', org=org)
-        for aid in (UNKNOWN_ID, org['id']):
-            self.assertNotFound(self.req('GET', self.url(aid, '/organizations')), aid, 'absent')
-        self.assertNotFound(self.req('GET', self.url(a, '/organizations'), auth=TOKEN_B),
-                            a['id'], 'absent')
-        self.assertEqual(self.req('GET', self.url(a, '/organizations'), auth=TOKEN_B).json,
-                         account_not_found(a['id'], 'absent'))
-
-    def test_mv_3_4_containing_account(self):
-        root = self.create_org('Root')
-        other = self.create_org('Other')
-        child = self.create_org('Child', parent=root)
-        self.create_org('Sibling', parent=root)
-        grand = self.create_org('Grand', parent=child)
-        a = self.create('a', org=grand)
-        o = self.create('o', org=other)
-        s = self.create('s')
-        b = self.create('b', org=self.create_org('B org', auth=TOKEN_B), auth=TOKEN_B)
-
-        def listed(query, auth=TOKEN_A):
-            r = self.req('GET', '/organizations', auth=auth, query=query)
-            self.assertEqual(r.status, 200, r)
-            return r.json
-
-        full = [self.get_org(x['id']) for x in (root, child, grand)]
-        self.assertEqual(listed({'containing.account': a['id']}),
-                         harness.ok_envelope(full, result_info={'total_size': 3}))
-        self.assertEqual(listed({'containing.account': o['id']}),
-                         harness.ok_envelope([other], result_info={'total_size': 1}))
-        empty = harness.ok_envelope([], result_info={'total_size': 0})
-        for aid in (s['id'], b['id'], UNKNOWN_ID, 'not-an-id', root['id']):
-            with self.subTest(account=aid):
-                self.assertEqual(listed({'containing.account': aid}), empty)
-        # B sees nothing of A's account, A nothing of B's
-        self.assertEqual(listed({'containing.account': a['id']}, auth=TOKEN_B), empty)
-        self.assertEqual(listed({'containing.account': b['id']}, auth=TOKEN_B)['result_info'],
-                         {'total_size': 1})
-        # combined with other filters
-        self.assertEqual(listed([('containing.account', a['id']), ('parent.id', 'null')]),
-                         harness.ok_envelope([full[0]], result_info={'total_size': 1}))
-        self.assertEqual(listed([('containing.account', a['id']), ('name.startsWith', 'c')]),
-                         harness.ok_envelope([full[1]], result_info={'total_size': 1}))
-        self.assertEqual(listed([('containing.account', a['id']), ('id', grand['id']),
-                                 ('id', other['id'])]),
-                         harness.ok_envelope([full[2]], result_info={'total_size': 1}))
-        # paged one at a time
-        seen, token = [], None
-        while True:
-            q = [('containing.account', a['id']), ('page_size', 1)]
-            if token:
-                q.append(('page_token', token))
-            env = listed(q)
-            self.assertEqual(env['result_info']['total_size'], 3)
-            seen += env['result']
-            token = env['result_info'].get('next_page_token')
-            if not token:
-                break
-            self.assertLess(len(seen), 10)
-        self.assertEqual(seen, full)
-        # a token made for one account is not good for another
-        env = listed([('containing.account', a['id']), ('page_size', 1)])
-        r = self.req('GET', '/organizations', query=[
-            ('containing.account', o['id']), ('page_size', 1),
-            ('page_token', env['result_info']['next_page_token'])])
-        self.assertParamError(r, 1006, 'page_token', 'absent')
-
-    def test_mv_3_5_chain_follows_moves_and_deletes(self):
-        root = self.create_org('Root')
-        child = self.create_org('Child', parent=root)
-        s = self.create('s')
-        self.assertChain(s, [])
-        s = self.assertMoved(s, None, child)
-        self.assertChain(s, [root, child])
-        s = self.assertMoved(s, child, root)
-        self.assertChain(s, [root])
-        self.assertEqual(self.req('DELETE', self.url(s)).status, 200)
-        r = self.req('GET', '/organizations', query={'containing.account': s['id']})
-        self.assertEqual(r.json, harness.ok_envelope([], result_info={'total_size': 0}))
-        self.assertNotFound(self.req('GET', self.url(s, '/organizations')), s['id'], 'absent')
-
-
-# ---------------------------------------------------------------------------
 # DELETE /organizations/{id} with accounts
 
 
-class OrgDelete(MoveTest):
+class OrgDelete(ApiTest):
     def test_mv_4_1_org_holding_an_account_is_not_deleted(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        before = self.world()
+        a = self.create_account('a', org=org)
+        before = self.account_world()
         r = self.req('DELETE', '/organizations/' + org['id'])
         self.assertOrgError(r, 400, 1102)
         msg = r.json['errors'][0]['message']
@@ -626,7 +438,7 @@ class OrgDelete(MoveTest):
         self.assertIn('1 account', msg)
         self.assertNotIn('1 accounts', msg)
         self.assertNotIn('sub-organization', msg)
-        self.assertEqual(self.world(), before)
+        self.assertEqual(self.account_world(), before)
         # deleting the account empties it
         self.assertEqual(self.req('DELETE', self.url(a)).json, harness.ok_envelope({'id': a['id']}))
         r = self.req('DELETE', '/organizations/' + org['id'])
@@ -636,7 +448,7 @@ class OrgDelete(MoveTest):
 
     def test_mv_4_2_refused_until_the_last_account_is_gone(self):
         org = self.create_org('Org')
-        accts = [self.create('a%d' % i, org=org) for i in range(3)]
+        accts = [self.create_account('a%d' % i, org=org) for i in range(3)]
         for left, a in zip(('3 accounts', '2 accounts', '1 account'), accts):
             r = self.req('DELETE', '/organizations/' + org['id'])
             self.assertOrgError(r, 400, 1102)
@@ -653,7 +465,7 @@ class OrgDelete(MoveTest):
     def test_mv_4_3_org_emptied_by_a_move_is_deletable(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=child)
+        a = self.create_account('a', org=child)
         self.assertOrgError(self.req('DELETE', '/organizations/' + child['id']), 400, 1102)
         a = self.assertMoved(a, child, root)
         r = self.req('DELETE', '/organizations/' + child['id'])
@@ -672,8 +484,8 @@ class OrgDelete(MoveTest):
     def test_mv_4_4_sub_organizations_and_accounts_named_together(self):
         root = self.create_org('Root')
         child = self.create_org('Child', parent=root)
-        a = self.create('a', org=root)
-        g = self.create('g', org=child)
+        a = self.create_account('a', org=root)
+        g = self.create_account('g', org=child)
         r = self.req('DELETE', '/organizations/' + root['id'])
         self.assertOrgError(r, 400, 1102)
         msg = r.json['errors'][0]['message']
@@ -696,8 +508,8 @@ class OrgDelete(MoveTest):
 
     def test_mv_4_5_account_stays_listed_after_a_refused_delete(self):
         org = self.create_org('Org')
-        a = self.create('a', org=org)
-        b = self.create('b')
+        a = self.create_account('a', org=org)
+        b = self.create_account('b')
         self.assertOrgError(self.req('DELETE', '/organizations/' + org['id']), 400, 1102)
         self.assertEqual(self.list_accounts(),
                          harness.ok_envelope([a, b], result_info=page_info(1, 20, 2, 2)))
