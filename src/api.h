@@ -4,7 +4,8 @@
  *
  * What may include what, lowest level first; a file includes headers of
  * its own level and below (tests/layout/check_layout.py checks it):
- *   1. leaves: util/banned, clock, ids, errors, rules, roles, config, journal
+ *   1. leaves: util/banned, clock, ids, errors, rules, roles, config, journal,
+ *      framing
  *   2. state: store.h (store_internal.h only in store*.c), store_vfs, app
  *   3. request and loaders: req, faults, fixtures
  *   4. envelope: reply

@@ -68,6 +68,7 @@ struct req {
 	size_t reply_len;
 	char *allow;           /* the Allow header of a 405 */
 	int retry_after;       /* > 0: a Retry-After header (seconds) */
+	int close;             /* close the connection after the answer */
 };
 
 /* Returns a zeroed request bound to @app. */

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -45,6 +46,7 @@
 #include "app.h"
 #include "clock.h"
 #include "faults.h"
+#include "framing.h"
 #include "journal.h"
 #include "reply.h"
 #include "router.h"
@@ -359,6 +361,8 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, st
 				"X-Auth-User-Service-Key");
 	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Retry-After");
 	MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+	if (r->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -437,6 +441,122 @@ static int refuse_oversized(struct MHD_Connection *c, struct req *r)
 	return 0;
 }
 
+struct header_list {
+	struct framing_header *h;
+	size_t n, cap;
+};
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				  size_t key_size, const char *value, size_t value_size)
+{
+	struct header_list *l = cls;
+
+	(void)kind;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 32;
+		l->h = xrealloc(l->h, l->cap * sizeof(*l->h));
+	}
+	l->h[l->n].name = key;
+	l->h[l->n].name_len = key_size;
+	l->h[l->n].value = value;
+	l->h[l->n].value_len = value_size;
+	l->n++;
+	return MHD_YES;
+}
+
+/* Replies (and returns 1) when the request's framing is unsound (see
+ * framing.h): before any of its body is read, and the connection is
+ * closed after the answer, so that nothing after the header section runs
+ * as a request. */
+static int refuse_framing(struct MHD_Connection *c, struct req *r, const char *method)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	struct header_list l = { NULL, 0, 0 };
+	static const struct {
+		const char *name;
+		enum err err;
+	} creds[] = {
+		{ "Authorization", ERR_BAD_AUTHZ_HEADER },
+		{ "X-Auth-Email", ERR_BAD_EMAIL_HEADER },
+		{ "X-Auth-Key", ERR_BAD_KEY_HEADER },
+		{ "X-Auth-User-Service-Key", ERR_BAD_SERVICE_KEY },
+	};
+	const char *why;
+	int status, at;
+	size_t i;
+
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, add_header, &l);
+	why = framing_check(l.h, l.n, ci ? method : NULL, ci ? ci->header_size : 0, &status, &at);
+	r->close = why != NULL;
+	/* a credential holding a NUL or a control byte is a malformed
+	 * credential, answered as the gateway answers those (CF-API: 6003
+	 * with the header's own code in error_chain) */
+	for (i = 0; why && at >= 0 && i < ARRAY_SIZE(creds); i++) {
+		if (strlen(creds[i].name) == l.h[at].name_len &&
+		    strncasecmp(creds[i].name, l.h[at].name, l.h[at].name_len) == 0) {
+			reply_bad_headers(r, &creds[i].err, 1);
+			free(l.h);
+			return 1;
+		}
+	}
+	free(l.h);
+	if (!why)
+		return 0;
+	reply_error(r, status == 501 ? ERR_TE_NOT_IMPLEMENTED : ERR_BAD_FRAMING, why);
+	return 1;
+}
+
+/* Answers @r, replied while its body is still arriving, and closes the
+ * connection. libmicrohttpd 0.9.75 takes a response only before the first
+ * byte of a body or after the last, so the answer is written to the socket
+ * here (a few hundred bytes, to a socket that has only been read from) and
+ * the connection is then closed, before more of the body is read.
+ * Lingering: the write side is shut first, and what the client already
+ * sent is read away for a moment, so that the close does not reset the
+ * connection before the answer is read. */
+static enum MHD_Result refuse_upload(struct MHD_Connection *c, struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct strbuf sb = STRBUF_INIT;
+	char drain[4096];
+	int i;
+
+	if (!ci)
+		return MHD_NO;
+	strbuf_addf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+		    "Content-Length: %zu\r\nConnection: close\r\n\r\n", r->status,
+		    MHD_get_reason_phrase_for((unsigned)r->status), r->reply_len);
+	strbuf_add(&sb, r->reply_body, r->reply_len);
+	if (send(ci->connect_fd, sb.buf, sb.len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sb.len) {
+		shutdown(ci->connect_fd, SHUT_WR);
+		for (i = 0; i < 64 && recv(ci->connect_fd, drain, sizeof(drain), MSG_DONTWAIT) > 0;
+		     i++)
+			;
+	}
+	strbuf_release(&sb);
+	return MHD_NO; /* libmicrohttpd closes the connection */
+}
+
+/* RFC 9112 3.2.2: a request target in absolute form
+ * ("http://127.0.0.1:8780/client/v4/accounts", what `curl -x` and proxies
+ * send) is routed by its path: the path in it, or "/" when it has none. */
+static const char *origin_form(const char *target)
+{
+	const char *p;
+	size_t skip;
+
+	if (strncasecmp(target, "http://", 7) == 0)
+		skip = 7;
+	else if (strncasecmp(target, "https://", 8) == 0)
+		skip = 8;
+	else
+		return target;
+	p = strpbrk(target + skip, "/?");
+	return p && *p == '/' ? p : "/";
+}
+
 /* libmicrohttpd calls this with the request line's URI as sent, before
  * it decodes it; what it returns becomes the request's context. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -445,7 +565,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	struct req *r = req_new(s->app);
 
 	(void)c;
-	r->raw_uri = xstrdup(uri);
+	r->raw_uri = xstrdup(origin_form(uri));
 	return r;
 }
 
@@ -529,10 +649,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!r)
 			r = req_new(s->app);
 		r->method = method;
-		r->path = url;
+		r->path = origin_form(url);
 		r->start_us = mono_us();
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
+		if (refuse_framing(c, r, method))
+			return send_reply(s, c, r);
 		/* A body declared larger than the limit is refused before a byte
 		 * of it is read; the connection is then closed. */
 		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -555,6 +677,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		req_append_body(r, upload_data, *upload_size, limit);
 		*upload_size = 0;
+		/* a chunked body has no Content-Length to refuse it by: it is
+		 * refused as soon as it passes the limit, not once it has all
+		 * arrived (it may never end), and the rest is not read */
+		if (r->body_too_large) {
+			reply_error(r, ERR_BODY_TOO_LARGE, limit);
+			return refuse_upload(c, r);
+		}
 		return MHD_YES;
 	}
 	if (!r->fault_done) {

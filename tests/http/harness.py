@@ -194,6 +194,60 @@ def read_to_close(sock, reset_ok=False):
         data += chunk
 
 
+class HttpReader:
+    """Reads HTTP responses one after the other from one socket (pipelined
+    answers included): next() gives (status, headers dict with lowercase
+    names, body bytes), or raises ConnectionError if the server closed
+    without a whole answer."""
+
+    def __init__(self, sock, timeout=15):
+        sock.settimeout(timeout)
+        self.f = sock.makefile('rb')
+
+    def line(self):
+        line = self.f.readline(65537)
+        if not line.endswith(b'\n'):
+            raise ConnectionError('closed mid-line: %r' % line[:200])
+        return line.rstrip(b'\r\n')
+
+    def next(self):
+        status_line = self.line()
+        parts = status_line.split(b' ', 2)
+        if len(parts) < 2 or not parts[0].startswith(b'HTTP/1.') or not parts[1].isdigit():
+            raise http.client.BadStatusLine(status_line[:200])
+        headers = {}
+        while True:
+            h = self.line()
+            if not h:
+                break
+            k, sep, v = h.partition(b':')
+            if not sep:
+                raise http.client.HTTPException('bad header line %r' % h[:200])
+            headers[k.decode('latin-1').strip().lower()] = v.decode('latin-1').strip()
+        if headers.get('transfer-encoding', '').lower() == 'chunked':
+            body = b''
+            while True:
+                n = int(self.line().split(b';')[0], 16)
+                if n == 0:
+                    self.line()
+                    break
+                body += self.f.read(n)
+                self.line()
+        elif 'content-length' in headers:
+            n = int(headers['content-length'])
+            body = self.f.read(n)
+            if len(body) != n:
+                raise ConnectionError('closed mid-body')
+        else:
+            body = self.f.read()
+        return int(parts[1]), headers, body
+
+
+def read_http_response(sock, timeout=15):
+    """One HTTP response from sock (see HttpReader)."""
+    return HttpReader(sock, timeout).next()
+
+
 def assert_database_sound(test, path):
     """The SQLite file at path passes integrity_check and
     foreign_key_check (test: the unittest.TestCase that asserts)."""

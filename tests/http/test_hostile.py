@@ -104,60 +104,6 @@ def field_name(pointer):
     return ''
 
 
-class HttpReader:
-    """Reads HTTP responses one after the other from one socket (pipelined
-    answers included): next() gives (status, headers dict with lowercase
-    names, body bytes), or raises ConnectionError if the server closed
-    without a whole answer."""
-
-    def __init__(self, sock, timeout=15):
-        sock.settimeout(timeout)
-        self.f = sock.makefile('rb')
-
-    def line(self):
-        line = self.f.readline(65537)
-        if not line.endswith(b'\n'):
-            raise ConnectionError('closed mid-line: %r' % line[:200])
-        return line.rstrip(b'\r\n')
-
-    def next(self):
-        status_line = self.line()
-        parts = status_line.split(b' ', 2)
-        if len(parts) < 2 or not parts[0].startswith(b'HTTP/1.') or not parts[1].isdigit():
-            raise http.client.BadStatusLine(status_line[:200])
-        headers = {}
-        while True:
-            h = self.line()
-            if not h:
-                break
-            k, sep, v = h.partition(b':')
-            if not sep:
-                raise http.client.HTTPException('bad header line %r' % h[:200])
-            headers[k.decode('latin-1').strip().lower()] = v.decode('latin-1').strip()
-        if headers.get('transfer-encoding', '').lower() == 'chunked':
-            body = b''
-            while True:
-                n = int(self.line().split(b';')[0], 16)
-                if n == 0:
-                    self.line()
-                    break
-                body += self.f.read(n)
-                self.line()
-        elif 'content-length' in headers:
-            n = int(headers['content-length'])
-            body = self.f.read(n)
-            if len(body) != n:
-                raise ConnectionError('closed mid-body')
-        else:
-            body = self.f.read()
-        return int(parts[1]), headers, body
-
-
-def read_http_response(sock, timeout=15):
-    """One HTTP response from sock (see HttpReader)."""
-    return HttpReader(sock, timeout).next()
-
-
 class HostileTest(harness.ServerTest):
     """A small world made by TOKEN_A (two organizations, an account in
     each place, members, profiles), its state recorded; every hostile
@@ -473,7 +419,7 @@ class Bodies(HostileTest):
                                             'Content-Length: %d\r\n' % length)
                                   .replace(b'POST', method.encode(), 1))
                         # not a byte of the body is sent: the answer comes anyway
-                        status, headers, body = read_http_response(s)
+                        status, headers, body = harness.read_http_response(s)
                     finally:
                         s.close()
                     self.assertTooLarge(status, headers, body, '%s %s %d' % (method, path, length))
@@ -483,7 +429,7 @@ class Bodies(HostileTest):
         try:
             s.sendall(self.head('/client/v4/organizations',
                                 'Content-Length: %d\r\nExpect: 100-continue\r\n' % (MAX_BODY + 1)))
-            status, headers, body = read_http_response(s)
+            status, headers, body = harness.read_http_response(s)
         finally:
             s.close()
         self.assertTooLarge(status, headers, body, 'Expect: 100-continue')
@@ -496,7 +442,7 @@ class Bodies(HostileTest):
 
         def reader():
             try:
-                got['resp'] = read_http_response(s, timeout=30)
+                got['resp'] = harness.read_http_response(s, timeout=30)
             except Exception as e:  # noqa: BLE001 (reported below)
                 got['error'] = e
         t = threading.Thread(target=reader, daemon=True)
@@ -790,7 +736,7 @@ class Urls(HostileTest):
         s = self.raw_socket()
         try:
             s.sendall(data)
-            return read_http_response(s)
+            return harness.read_http_response(s)
         finally:
             s.close()
 
@@ -1100,7 +1046,7 @@ class Wire(HostileTest):
         s = self.raw_socket()
         try:
             s.sendall(one + bad + one * 8 + bad)
-            reader = HttpReader(s)
+            reader = harness.HttpReader(s)
             got = [reader.next() for _ in range(11)]
         finally:
             s.close()

@@ -18,7 +18,7 @@ HTTP = os.path.join(ROOT, 'tests', 'http')
 # includes headers of its own level and below, never above.
 LEVELS = [
     ('leaves', ['banned', 'util', 'clock', 'ids', 'errors', 'rules', 'roles', 'config',
-                'journal']),
+                'journal', 'framing']),
     ('state', ['store', 'store_internal', 'store_vfs', 'app']),
     ('request and loaders', ['req', 'faults', 'fixtures']),
     ('envelope', ['reply']),
