@@ -10,8 +10,6 @@
 
 #include "app.h"
 
-#define QUERY_VALUE_MAX 4096
-
 void reply_store_error(struct req *r, enum store_rc rc, int nf, const char *id)
 {
 	if (rc == STORE_NOT_FOUND)
@@ -96,29 +94,37 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 	return 0;
 }
 
-int one_of(const char *v, const char *const *allowed)
+int field_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
+		   rules_fn *rule, const char **out)
 {
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return 1;
-	return 0;
+	const char *why;
+
+	if (json_string_or_reply(r, obj, pointer, required, out) < 0)
+		return -1;
+	if (!*out || !(why = rule(*out)))
+		return 0;
+	reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
+	return -1;
 }
 
-int name_or_reply(struct req *r, size_t max, const char **out)
+int param_or_reply(struct req *r, const char *key, const char *value, rules_fn *rule)
 {
-	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
-		return -1;
-	if (!**out) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
-		return -1;
-	}
-	if (utf8_chars(*out) > max) {
-		char *why = xasprintf("must be at most %zu characters", max);
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", why);
-		free(why);
-		return -1;
-	}
-	return 0;
+	const char *why;
+
+	if (!value || !(why = rule(value)))
+		return 0;
+	reply_error_param(r, ERR_PARAM_INVALID, key, key, why);
+	return -1;
+}
+
+int count_or_reply(struct req *r, const char *pointer, int n, rules_count_fn *rule)
+{
+	const char *why = rule(n);
+
+	if (!why)
+		return 0;
+	reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
+	return -1;
 }
 
 void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf)
@@ -127,29 +133,6 @@ void reply_member_error(struct req *r, enum store_rc rc, enum err parent_nf)
 		reply_error(r, ERR_MEMBER_NOT_FOUND, req_param(r, 1));
 	else
 		reply_store_error(r, rc, parent_nf, req_param(r, 0));
-}
-
-int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
-		   const char **out)
-{
-	const char *s, *at;
-
-	if (json_string_or_reply(r, obj, pointer, 1, out) < 0)
-		return -1;
-	s = *out;
-	at = strchr(s, '@');
-	if (!at || at == s || !at[1] || strchr(at + 1, '@') || strpbrk(s, " \t\r\n")) {
-		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer),
-			       "must be an email address");
-		return -1;
-	}
-	if (utf8_chars(s) > max) {
-		char *why = xasprintf("must be at most %zu characters", max);
-		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
-		free(why);
-		return -1;
-	}
-	return 0;
 }
 
 int query_singles_or_reply(struct req *r, const char *const *keys, const char **out)
@@ -164,11 +147,8 @@ int query_singles_or_reply(struct req *r, const char *const *keys, const char **
 					  "given more than once");
 			return -1;
 		}
-		if (out[i] && strlen(out[i]) > QUERY_VALUE_MAX) {
-			reply_error_param(r, ERR_PARAM_INVALID, keys[i], keys[i],
-					  "longer than 4096 bytes");
+		if (param_or_reply(r, keys[i], out[i], rules_query_value) < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
