@@ -18,6 +18,7 @@
 
 #include "errors.h"
 #include "req.h"
+#include "rules.h"
 #include "store.h"
 
 /* api_organizations.c */
@@ -110,15 +111,16 @@ void api_profile_update(struct req *r, store_profile_update_fn *fn, enum err nf)
 int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
 		     struct profile *out, int *out_present);
 
-/* 1 if @v is one of the NULL-ended @allowed. */
-int one_of(const char *v, const char *const *allowed);
-/* "name" in the body: required, 1 to @max characters. */
-int name_or_reply(struct req *r, size_t max, const char **out);
-
-/* An email at @pointer in @obj: required, at most @max characters, with
- * one '@' between a local part and a domain and no spaces. */
-int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
-		   const char **out);
-
+/* The string at @pointer in @obj (absent or null: fine unless @required),
+ * which must pass @rule (rules.h): otherwise 400 / 1003 naming the field,
+ * with the rule's reason. */
+int field_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
+		   rules_fn *rule, const char **out);
+/* The query parameter @key's @value (NULL: absent, fine), which must pass
+ * @rule: otherwise 400 / 1004 naming it, with the rule's reason. */
+int param_or_reply(struct req *r, const char *key, const char *value, rules_fn *rule);
+/* The array at @pointer (in r->json) holds @n items, which must pass
+ * @rule: otherwise 400 / 1003 naming it, with the rule's reason. */
+int count_or_reply(struct req *r, const char *pointer, int n, rules_count_fn *rule);
 
 #endif

@@ -16,12 +16,6 @@
 
 #include "app.h"
 
-/* CF-API: a member's email has maxLength 90. */
-#define EMAIL_MAX 90
-/* cfmock's bounds on roles and policies per member. */
-#define ROLES_MAX 32
-#define POLICIES_MAX 64
-
 /* roles: role ids (@objects: [{"id"}], as PUT takes them), each one of
  * the built-in roles. */
 static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const char **ids,
@@ -30,10 +24,8 @@ static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const ch
 	const cJSON *item;
 	int n = 0;
 
-	if (cJSON_GetArraySize(arr) > ROLES_MAX) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/roles", "roles", "at most 32 roles");
+	if (count_or_reply(r, "/roles", cJSON_GetArraySize(arr), rules_roles_count) < 0)
 		return -1;
-	}
 	cJSON_ArrayForEach(item, arr) {
 		char ptr[32];
 		const char *id;
@@ -56,10 +48,9 @@ static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const ch
 			id = item->valuestring;
 		}
 		if (!role_find(id)) {
-			char *why = xasprintf("no role has the id '%s' (see GET /accounts/{id}/roles)",
-					      id);
-			reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr), why);
-			free(why);
+			char *unknown = xasprintf(ROLE_UNKNOWN, id);
+			reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr), unknown);
+			free(unknown);
 			return -1;
 		}
 		ids[n++] = id;
@@ -98,15 +89,12 @@ static int groups_or_reply(struct req *r, const cJSON *policy, const char *point
  * text (caller frees). */
 static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
 {
-	static const char *const access[] = { "allow", "deny", NULL };
 	const cJSON *p;
 	cJSON *copy, *q;
 	int i = 0;
 
-	if (cJSON_GetArraySize(arr) > POLICIES_MAX) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/policies", "policies", "at most 64 policies");
+	if (count_or_reply(r, "/policies", cJSON_GetArraySize(arr), rules_policies_count) < 0)
 		return -1;
-	}
 	cJSON_ArrayForEach(p, arr) {
 		char ptr[32], f[64];
 		const char *v;
@@ -117,12 +105,8 @@ static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
 			return -1;
 		}
 		snprintf(f, sizeof(f), "%s/access", ptr);
-		if (json_string_or_reply(r, p, f, 1, &v) < 0)
+		if (field_or_reply(r, p, f, 1, rules_policy_access, &v) < 0)
 			return -1;
-		if (!one_of(v, access)) {
-			reply_error_at(r, ERR_FIELD_INVALID, f, json_dotted(f), "must be 'allow' or 'deny'");
-			return -1;
-		}
 		snprintf(f, sizeof(f), "%s/id", ptr);
 		if (json_string_or_reply(r, p, f, 0, &v) < 0)
 			return -1;
@@ -181,27 +165,19 @@ static int grants_or_reply(struct req *r, int role_objects, const char **roles, 
 
 void account_members_create(struct req *r)
 {
-	static const char *const statuses[] = { "accepted", "pending", NULL };
-	const char *roles[ROLES_MAX];
+	const char *roles[RULES_ROLES_MAX];
 	struct account_member_new m;
 	char *policies = NULL;
 	cJSON *out = NULL;
 	enum store_rc rc;
 
 	memset(&m, 0, sizeof(m));
-	if (email_or_reply(r, r->json, "/email", EMAIL_MAX, &m.email) < 0 ||
-	    json_string_or_reply(r, r->json, "/status", 0, &m.status) < 0)
+	if (field_or_reply(r, r->json, "/email", 1, rules_account_member_email, &m.email) < 0 ||
+	    field_or_reply(r, r->json, "/status", 0, rules_account_member_status, &m.status) < 0 ||
+	    grants_or_reply(r, 0, roles, &m.nroles, &policies) < 0)
 		return;
-	/* CF-API: "If not provided during creation, defaults to 'pending'." */
 	if (!m.status)
-		m.status = "pending";
-	if (!one_of(m.status, statuses)) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/status", "status",
-			       "must be 'accepted' or 'pending'");
-		return;
-	}
-	if (grants_or_reply(r, 0, roles, &m.nroles, &policies) < 0)
-		return;
+		m.status = rules_account_member_status_default;
 	m.roles = roles;
 	m.policies = policies;
 	rc = store_account_members_create(r->app->store, &r->user, req_param(r, 0), &m, &out);
@@ -233,7 +209,7 @@ void account_members_get(struct req *r)
 
 void account_members_update(struct req *r)
 {
-	const char *roles[ROLES_MAX];
+	const char *roles[RULES_ROLES_MAX];
 	char *policies = NULL;
 	cJSON *out = NULL;
 	int nroles;
@@ -272,11 +248,6 @@ void account_members_delete(struct req *r)
 void account_members_list(struct req *r)
 {
 	static const char *const keys[] = { "order", "status", "direction", NULL };
-	static const char *const orders[] = {
-		"user.first_name", "user.last_name", "user.email", "status", NULL,
-	};
-	static const char *const statuses[] = { "accepted", "pending", "rejected", NULL };
-	static const char *const dirs[] = { "asc", "desc", NULL };
 	const char *v[3];
 	int64_t page, per_page, total;
 	cJSON *items = NULL;
@@ -284,26 +255,13 @@ void account_members_list(struct req *r)
 
 	if (query_singles_or_reply(r, keys, v) < 0)
 		return;
-	if (v[0] && !one_of(v[0], orders)) {
-		reply_error_param(r, ERR_PARAM_INVALID, "order", "order",
-				  "must be 'user.first_name', 'user.last_name', 'user.email' or "
-				  "'status'");
-		return;
-	}
-	if (v[1] && !one_of(v[1], statuses)) {
-		reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
-				  "must be 'accepted', 'pending' or 'rejected'");
-		return;
-	}
-	if (v[2] && !one_of(v[2], dirs)) {
-		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
-				  "must be 'asc' or 'desc'");
-		return;
-	}
-	if (paging_pages_or_reply(r, &page, &per_page) < 0)
+	if (param_or_reply(r, "order", v[0], rules_account_member_order) < 0 ||
+	    param_or_reply(r, "status", v[1], rules_account_member_status_filter) < 0 ||
+	    param_or_reply(r, "direction", v[2], rules_direction) < 0 ||
+	    paging_pages_or_reply(r, &page, &per_page) < 0)
 		return;
 	rc = store_account_members_list(r->app->store, &r->user, req_param(r, 0), v[1], v[0],
-					v[2] && strcmp(v[2], "desc") == 0, (page - 1) * per_page,
+					rules_direction_desc(v[2]), (page - 1) * per_page,
 					(int)per_page, &items, &total);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, req_param(r, 0));

@@ -15,29 +15,21 @@
 
 #include "app.h"
 
-/* CF-API: iam_account.name has maxLength 100 (characters). */
-#define NAME_MAX_CHARS 100
-/* cfmock's bound on a batch move (the spec gives none). */
-#define MOVE_BATCH_MAX 100
-
-/* type: "standard" or "enterprise"; absent gives @def (NULL: required). */
-static int type_or_reply(struct req *r, const char *def, const char **out)
+/* "name" and "type": both required, but @type_def (if not NULL) is the
+ * type when none is given. */
+static int name_type_or_reply(struct req *r, const char *type_def, const char **name,
+			      const char **type)
 {
-	if (json_string_or_reply(r, r->json, "/type", !def, out) < 0)
+	if (field_or_reply(r, r->json, "/name", 1, rules_account_name, name) < 0 ||
+	    field_or_reply(r, r->json, "/type", !type_def, rules_account_type, type) < 0)
 		return -1;
-	if (!*out)
-		*out = def;
-	if (strcmp(*out, "standard") != 0 && strcmp(*out, "enterprise") != 0) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/type", "type",
-			       "must be 'standard' or 'enterprise'");
-		return -1;
-	}
+	if (!*type)
+		*type = type_def;
 	return 0;
 }
 
 void accounts_list(struct req *r)
 {
-	static const char *const directions[] = { "asc", "desc", NULL };
 	static const char *const keys[] = { "name", "direction", NULL };
 	const char *v[2];
 	int64_t page, per_page, total;
@@ -46,14 +38,10 @@ void accounts_list(struct req *r)
 
 	if (query_singles_or_reply(r, keys, v) < 0)
 		return;
-	if (v[1] && !one_of(v[1], directions)) {
-		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
-				  "must be 'asc' or 'desc'");
+	if (param_or_reply(r, "direction", v[1], rules_direction) < 0 ||
+	    paging_pages_or_reply(r, &page, &per_page) < 0)
 		return;
-	}
-	if (paging_pages_or_reply(r, &page, &per_page) < 0)
-		return;
-	rc = store_accounts_list(r->app->store, &r->user, v[0], v[1] && strcmp(v[1], "desc") == 0,
+	rc = store_accounts_list(r->app->store, &r->user, v[0], rules_direction_desc(v[1]),
 				 (page - 1) * per_page, (int)per_page, &items, &total);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");
@@ -84,8 +72,7 @@ void accounts_create(struct req *r)
 	if (tenant_admin_or_reply(r) < 0)
 		return;
 	memset(&a, 0, sizeof(a));
-	if (name_or_reply(r, NAME_MAX_CHARS, &a.name) < 0 ||
-	    type_or_reply(r, "standard", &a.type) < 0 ||
+	if (name_type_or_reply(r, rules_account_type_default, &a.name, &a.type) < 0 ||
 	    json_object_or_reply(r, r->json, "/unit", 0, &unit) < 0 ||
 	    (unit && json_string_or_reply(r, unit, "/unit/id", 0, &a.org_id) < 0) ||
 	    (a.org_id && org_ref_or_reply(r, "/unit/id", a.org_id) < 0))
@@ -107,25 +94,6 @@ void accounts_get(struct req *r)
 	api_lookup(r, store_accounts_get, ERR_ACCOUNT_NOT_FOUND);
 }
 
-/* settings.abuse_contact_email: an email, or "" for none. */
-static int abuse_email_or_reply(struct req *r, const cJSON *settings, const char **out)
-{
-	const char *s, *at;
-
-	if (json_string_or_reply(r, settings, "/settings/abuse_contact_email", 0, out) < 0)
-		return -1;
-	s = *out;
-	if (!s || !*s)
-		return 0;
-	at = strchr(s, '@');
-	if (!at || at == s || !at[1] || strchr(at + 1, '@') || strpbrk(s, " \t\r\n")) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/settings/abuse_contact_email",
-			       "settings.abuse_contact_email", "must be an email address or \"\"");
-		return -1;
-	}
-	return 0;
-}
-
 void accounts_update(struct req *r)
 {
 	const char *id = req_param(r, 0);
@@ -139,14 +107,14 @@ void accounts_update(struct req *r)
 	 * read-only and ignored. Settings not given keep their values. */
 	memset(&a, 0, sizeof(a));
 	a.enforce_twofactor = -1;
-	if (name_or_reply(r, NAME_MAX_CHARS, &a.name) < 0 ||
-	    type_or_reply(r, NULL, &a.type) < 0 ||
+	if (name_type_or_reply(r, NULL, &a.name, &a.type) < 0 ||
 	    json_object_or_reply(r, r->json, "/settings", 0, &settings) < 0)
 		return;
 	if (settings &&
 	    (json_bool_or_reply(r, settings, "/settings/enforce_twofactor", 0,
 				&a.enforce_twofactor) < 0 ||
-	     abuse_email_or_reply(r, settings, &a.abuse_contact_email) < 0))
+	     field_or_reply(r, settings, "/settings/abuse_contact_email", 0,
+			    rules_abuse_contact_email, &a.abuse_contact_email) < 0))
 		return;
 	rc = store_accounts_update(r->app->store, &r->user, id, &a, &out);
 	if (rc != STORE_OK) {
@@ -231,19 +199,16 @@ void accounts_move(struct req *r)
 	reply_ok(r, out);
 }
 
-/* account_ids: 1 to MOVE_BATCH_MAX strings, none twice. @ids gets them. */
+/* account_ids: strings, as many as rules_move_batch_count takes, none
+ * twice. @ids gets them. */
 static int account_ids_or_reply(struct req *r, const char **ids, int *out_n)
 {
 	const cJSON *arr, *item;
 	int n = 0, i;
 
-	if (json_array_or_reply(r, r->json, "/account_ids", 1, &arr) < 0)
+	if (json_array_or_reply(r, r->json, "/account_ids", 1, &arr) < 0 ||
+	    count_or_reply(r, "/account_ids", cJSON_GetArraySize(arr), rules_move_batch_count) < 0)
 		return -1;
-	if (cJSON_GetArraySize(arr) < 1 || cJSON_GetArraySize(arr) > MOVE_BATCH_MAX) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/account_ids", "account_ids",
-			       "must list 1 to 100 account ids");
-		return -1;
-	}
 	cJSON_ArrayForEach(item, arr) {
 		char ptr[32];
 		snprintf(ptr, sizeof(ptr), "/account_ids/%d", n);
@@ -253,10 +218,10 @@ static int account_ids_or_reply(struct req *r, const char **ids, int *out_n)
 		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(ids[i], item->valuestring) == 0) {
-				char *why = xasprintf("'%s' is listed more than once",
-						      item->valuestring);
-				reply_error_at(r, ERR_FIELD_INVALID, ptr, "account_ids", why);
-				free(why);
+				char *twice = xasprintf("'%s' is listed more than once",
+							item->valuestring);
+				reply_error_at(r, ERR_FIELD_INVALID, ptr, "account_ids", twice);
+				free(twice);
 				return -1;
 			}
 		}
@@ -268,8 +233,8 @@ static int account_ids_or_reply(struct req *r, const char **ids, int *out_n)
 
 void accounts_move_batch(struct req *r)
 {
-	const char *ids[MOVE_BATCH_MAX], *dest;
-	struct move_result m[MOVE_BATCH_MAX];
+	const char *ids[RULES_MOVE_BATCH_MAX], *dest;
+	struct move_result m[RULES_MOVE_BATCH_MAX];
 	cJSON *out, *statuses;
 	enum store_rc rc;
 	int n = 0, i;

@@ -86,50 +86,35 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 	return 0;
 }
 
-int one_of(const char *v, const char *const *allowed)
+int field_or_reply(struct req *r, const cJSON *obj, const char *pointer, int required,
+		   rules_fn *rule, const char **out)
 {
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return 1;
-	return 0;
+	const char *why;
+
+	if (json_string_or_reply(r, obj, pointer, required, out) < 0)
+		return -1;
+	if (!*out || !(why = rule(*out)))
+		return 0;
+	reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
+	return -1;
 }
 
-int name_or_reply(struct req *r, size_t max, const char **out)
+int param_or_reply(struct req *r, const char *key, const char *value, rules_fn *rule)
 {
-	if (json_string_or_reply(r, r->json, "/name", 1, out) < 0)
-		return -1;
-	if (!**out) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", "must not be empty");
-		return -1;
-	}
-	if (utf8_chars(*out) > max) {
-		char *why = xasprintf("must be at most %zu characters", max);
-		reply_error_at(r, ERR_FIELD_INVALID, "/name", "name", why);
-		free(why);
-		return -1;
-	}
-	return 0;
+	const char *why;
+
+	if (!value || !(why = rule(value)))
+		return 0;
+	reply_error_param(r, ERR_PARAM_INVALID, key, key, why);
+	return -1;
 }
 
-int email_or_reply(struct req *r, const cJSON *obj, const char *pointer, size_t max,
-		   const char **out)
+int count_or_reply(struct req *r, const char *pointer, int n, rules_count_fn *rule)
 {
-	const char *s, *at;
+	const char *why = rule(n);
 
-	if (json_string_or_reply(r, obj, pointer, 1, out) < 0)
-		return -1;
-	s = *out;
-	at = strchr(s, '@');
-	if (!at || at == s || !at[1] || strchr(at + 1, '@') || strpbrk(s, " \t\r\n")) {
-		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer),
-			       "must be an email address");
-		return -1;
-	}
-	if (utf8_chars(s) > max) {
-		char *why = xasprintf("must be at most %zu characters", max);
-		reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
-		free(why);
-		return -1;
-	}
-	return 0;
+	if (!why)
+		return 0;
+	reply_error_at(r, ERR_FIELD_INVALID, pointer, json_dotted(pointer), why);
+	return -1;
 }

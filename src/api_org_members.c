@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "json.h"
 #include "paging.h"
@@ -15,20 +14,13 @@
 
 #include "app.h"
 
-/* CF-API: members:batchCreate takes at most 10 (maxItems). */
-#define BATCH_MAX 10
-/* cfmock's bound on an email (RFC 5321's path limit); the spec has none
- * for organization members. */
-#define EMAIL_MAX 254
+/* distinct status filters kept (there are only four statuses) */
 #define MAX_STATUS_FILTERS 8
-
-static const char *const list_statuses[] = { "active", "pending", "rejected", "canceled", NULL };
 
 /* One {"user": {"email"}, "status"?} at @pointer (the object @m). */
 static int member_or_reply(struct req *r, const cJSON *m, const char *pointer,
 			   struct org_member_new *out)
 {
-	static const char *const create_statuses[] = { "active", "canceled", NULL };
 	const cJSON *user;
 	char ptr[64];
 
@@ -37,20 +29,13 @@ static int member_or_reply(struct req *r, const cJSON *m, const char *pointer,
 	if (json_object_or_reply(r, m, ptr, 1, &user) < 0)
 		return -1;
 	snprintf(ptr, sizeof(ptr), "%s/user/email", pointer);
-	if (email_or_reply(r, user, ptr, EMAIL_MAX, &out->email) < 0)
+	if (field_or_reply(r, user, ptr, 1, rules_org_member_email, &out->email) < 0)
 		return -1;
 	snprintf(ptr, sizeof(ptr), "%s/status", pointer);
-	if (json_string_or_reply(r, m, ptr, 0, &out->status) < 0)
+	if (field_or_reply(r, m, ptr, 0, rules_org_member_status, &out->status) < 0)
 		return -1;
-	/* CF-API: a member is created "active" or "canceled"; with no status
-	 * given, it is active */
 	if (!out->status)
-		out->status = "active";
-	if (!one_of(out->status, create_statuses)) {
-		reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr),
-			       "must be 'active' or 'canceled'");
-		return -1;
-	}
+		out->status = rules_org_member_status_default;
 	return 0;
 }
 
@@ -67,7 +52,7 @@ static void add_and_reply(struct req *r, const struct org_member_new *m, int n,
 	for (i = 1; i < n; i++) {
 		int j;
 		for (j = 0; j < i; j++) {
-			if (strcasecmp(m[i].email, m[j].email) == 0) {
+			if (rules_email_same(m[i].email, m[j].email)) {
 				char *ptr = xasprintf("%s/user/email", pointers[i]);
 				reply_error_at(r, ERR_ALREADY_MEMBER, ptr, m[i].email,
 					       "this batch (listed twice)");
@@ -111,19 +96,15 @@ void org_members_create(struct req *r)
 
 void org_members_batch_create(struct req *r)
 {
-	struct org_member_new m[BATCH_MAX];
-	char ptrs[BATCH_MAX][24];
-	const char *pointers[BATCH_MAX];
+	struct org_member_new m[RULES_MEMBERS_BATCH_MAX];
+	char ptrs[RULES_MEMBERS_BATCH_MAX][24];
+	const char *pointers[RULES_MEMBERS_BATCH_MAX];
 	const cJSON *arr, *item;
 	int n = 0;
 
-	if (json_array_or_reply(r, r->json, "/members", 1, &arr) < 0)
+	if (json_array_or_reply(r, r->json, "/members", 1, &arr) < 0 ||
+	    count_or_reply(r, "/members", cJSON_GetArraySize(arr), rules_members_batch_count) < 0)
 		return;
-	if (cJSON_GetArraySize(arr) < 1 || cJSON_GetArraySize(arr) > BATCH_MAX) {
-		reply_error_at(r, ERR_FIELD_INVALID, "/members", "members",
-			       "must list 1 to 10 members");
-		return;
-	}
 	cJSON_ArrayForEach(item, arr) {
 		snprintf(ptrs[n], sizeof(ptrs[n]), "/members/%d", n);
 		pointers[n] = ptrs[n];
@@ -200,11 +181,8 @@ void org_members_list(struct req *r)
 		const char *v = r->query[q].value;
 		if (strcmp(r->query[q].key, "status") != 0)
 			continue;
-		if (!one_of(v, list_statuses)) {
-			reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
-					  "must be 'active', 'pending', 'rejected' or 'canceled'");
+		if (param_or_reply(r, "status", v, rules_org_member_status_filter) < 0)
 			return;
-		}
 		for (i = 0; i < f.nstatuses && strcmp(statuses[i], v) != 0; i++)
 			;
 		if (i == f.nstatuses && f.nstatuses < MAX_STATUS_FILTERS)

@@ -14,10 +14,6 @@
 
 #include "app.h"
 
-#define MAX_ID_FILTERS 100
-/* the spec sets no limit; cfmock's is generous and documented */
-#define ORG_NAME_MAX 10000
-
 static const char *const list_filters[] = {
 	"id", "name", "name.startsWith", "name.endsWith", "name.contains", "parent.id",
 	"containing.account", "containing.organization", "containing.user", NULL,
@@ -27,7 +23,7 @@ void organizations_list(struct req *r)
 {
 	/* the scalar filters, in list_filters order after "id" */
 	const char *v[ARRAY_SIZE(list_filters) - 2];
-	const char *ids[MAX_ID_FILTERS];
+	const char *ids[RULES_ID_FILTERS_MAX];
 	struct organization_filter f;
 	struct cursor c;
 	int64_t last, total;
@@ -41,11 +37,12 @@ void organizations_list(struct req *r)
 		return;
 	memset(&f, 0, sizeof(f));
 	for (i = 0; i < r->nquery; i++) {
+		const char *why;
+
 		if (strcmp(r->query[i].key, "id") != 0)
 			continue;
-		if (f.nids == MAX_ID_FILTERS) {
-			reply_error_param(r, ERR_PARAM_INVALID, "id", "id",
-					  "at most 100 ids may be given");
+		if ((why = rules_id_filters_count(f.nids + 1))) {
+			reply_error_param(r, ERR_PARAM_INVALID, "id", "id", why);
 			return;
 		}
 		ids[f.nids++] = r->query[i].value;
@@ -91,7 +88,7 @@ void organizations_create(struct req *r)
 	enum store_rc rc;
 
 	memset(&o, 0, sizeof(o));
-	if (name_or_reply(r, ORG_NAME_MAX, &o.name) < 0 ||
+	if (field_or_reply(r, r->json, "/name", 1, rules_organization_name, &o.name) < 0 ||
 	    json_object_or_reply(r, r->json, "/parent", 0, &parent) < 0 ||
 	    (parent && json_string_or_reply(r, parent, "/parent/id", 1, &o.parent_id) < 0) ||
 	    profile_or_reply(r, r->json, "/profile", 0, &profile, &has_profile) < 0)
@@ -126,7 +123,7 @@ void organizations_update(struct req *r)
 	/* CF-API: PUT takes the whole Organization but "Only accepts updates
 	 * to "name" currently": parent and profile are read-only here (the
 	 * profile has its own endpoint). */
-	if (name_or_reply(r, ORG_NAME_MAX, &name) < 0)
+	if (field_or_reply(r, r->json, "/name", 1, rules_organization_name, &name) < 0)
 		return;
 	rc = store_organizations_update(r->app->store, &r->user, id, name, &out);
 	if (rc != STORE_OK) {
@@ -175,7 +172,6 @@ void organizations_accounts_list(struct req *r)
 		"account_pubname.startsWith", "account_pubname.endsWith", "account_pubname.contains",
 		"order_by", "direction", NULL,
 	};
-	static const char *const directions[] = { "asc", "desc", NULL };
 	const char *v[ARRAY_SIZE(filters)];
 	const char *id = req_param(r, 0);
 	struct organizations_accounts_filter f;
@@ -188,16 +184,9 @@ void organizations_accounts_list(struct req *r)
 
 	if (query_singles_or_reply(r, filters, v) < 0)
 		return;
-	if (v[8] && strcmp(v[8], "account_name") != 0) {
-		reply_error_param(r, ERR_PARAM_INVALID, "order_by", "order_by",
-				  "the only supported value is 'account_name'");
+	if (param_or_reply(r, "order_by", v[8], rules_organizations_accounts_order_by) < 0 ||
+	    param_or_reply(r, "direction", v[9], rules_direction) < 0)
 		return;
-	}
-	if (v[9] && !one_of(v[9], directions)) {
-		reply_error_param(r, ERR_PARAM_INVALID, "direction", "direction",
-				  "must be 'asc' or 'desc'");
-		return;
-	}
 	memset(&f, 0, sizeof(f));
 	for (i = 0; i < 4; i++) {
 		f.name[i] = v[i];
@@ -206,7 +195,7 @@ void organizations_accounts_list(struct req *r)
 	/* CF-API: "Defaults to asc when order_by is specified"; without
 	 * order_by, direction turns the internal order round */
 	f.by_name = v[8] != NULL;
-	f.desc = v[9] && strcmp(v[9], "desc") == 0;
+	f.desc = rules_direction_desc(v[9]);
 	if (paging_cursor_or_reply(r, filters, &c) < 0)
 		return;
 	rc = store_organizations_accounts_list(r->app->store, &r->user, id, &f, c.has_after,

@@ -25,8 +25,6 @@ void users_get(struct req *r)
 
 void users_update(struct req *r)
 {
-	/* CF-API: maxLength of each field, in store_users_update_keys' order */
-	static const size_t max[USERS_UPDATE_FIELDS] = { 60, 60, 20, 30, 20 };
 	const char *values[USERS_UPDATE_FIELDS];
 	int clear[USERS_UPDATE_FIELDS];
 	cJSON *out = NULL;
@@ -34,11 +32,12 @@ void users_update(struct req *r)
 	int i;
 
 	for (i = 0; i < USERS_UPDATE_FIELDS; i++) {
+		const char *key = store_users_update_keys[i], *why;
 		char ptr[32];
 		const cJSON *v;
 
-		snprintf(ptr, sizeof(ptr), "/%s", store_users_update_keys[i]);
-		v = cJSON_GetObjectItemCaseSensitive(r->json, store_users_update_keys[i]);
+		snprintf(ptr, sizeof(ptr), "/%s", key);
+		v = cJSON_GetObjectItemCaseSensitive(r->json, key);
 		/* null clears the field (the spec makes each nullable) */
 		clear[i] = v && cJSON_IsNull(v);
 		values[i] = NULL;
@@ -46,10 +45,8 @@ void users_update(struct req *r)
 			continue;
 		if (json_string_or_reply(r, r->json, ptr, 0, &values[i]) < 0)
 			return;
-		if (values[i] && utf8_chars(values[i]) > max[i]) {
-			char *why = xasprintf("must be at most %zu characters", max[i]);
-			reply_error_at(r, ERR_FIELD_INVALID, ptr, store_users_update_keys[i], why);
-			free(why);
+		if (values[i] && (why = rules_user_field(key, values[i]))) {
+			reply_error_at(r, ERR_FIELD_INVALID, ptr, key, why);
 			return;
 		}
 	}

@@ -1,4 +1,4 @@
-/* auth.c: see auth.h. */
+/* auth.c: see auth.h. The shapes of tokens, keys and emails are rules.c's. */
 #include "auth.h"
 
 #include <string.h>
@@ -6,60 +6,8 @@
 
 #include "app.h"
 #include "reply.h"
+#include "rules.h"
 #include "util.h"
-
-/* CF-API: an API token is 40 characters of letters, digits, '-' and '_';
- * cfmock takes any RFC 6750 b64token up to 1024 characters, so tests may use
- * readable tokens such as "team-a-token". */
-static int token_ok(const char *t)
-{
-	size_t n = strlen(t), i = 0;
-
-	if (n == 0 || n > 1024)
-		return 0;
-	for (; i < n; i++) {
-		char c = t[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("-._~+/", c)))
-			break;
-	}
-	while (i < n && t[i] == '=') /* trailing padding only */
-		i++;
-	return i == n;
-}
-
-/* CF-API: a Global API Key is 37 lowercase hex characters; the docs'
- * examples use 32 (144c9defac04969c7bfad8efaa8ea194). Both are accepted. */
-static int key_ok(const char *k)
-{
-	size_t n = strlen(k);
-	return (n == 32 || n == 37) && is_lower_hex(k, n);
-}
-
-static int email_ok(const char *e)
-{
-	const char *at = strchr(e, '@');
-	size_t n = strlen(e), i;
-
-	if (!at || at == e || !at[1] || strchr(at + 1, '@') || n > 254)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)e[i] <= ' ' || e[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int service_key_ok(const char *k)
-{
-	size_t n = strlen(k), i;
-
-	if (n == 0 || n > 1024)
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)k[i] <= ' ' || k[i] == 0x7f)
-			return 0;
-	return 1;
-}
 
 int auth_parse(const struct req *r, struct credential *out, enum err *out_top, enum err *chain,
 	       int *out_n)
@@ -72,7 +20,7 @@ int auth_parse(const struct req *r, struct credential *out, enum err *out_top, e
 			v += 7;
 			while (*v == ' ')
 				v++;
-			if (token_ok(v)) {
+			if (!rules_api_token(v)) {
 				out->kind = CRED_TOKEN;
 				out->secret = v;
 				out->email = NULL;
@@ -83,9 +31,9 @@ int auth_parse(const struct req *r, struct credential *out, enum err *out_top, e
 		return -1;
 	}
 	if (r->h_auth_email || r->h_auth_key) {
-		if (r->h_auth_email && !email_ok(r->h_auth_email))
+		if (r->h_auth_email && rules_user_email(r->h_auth_email))
 			chain[(*out_n)++] = ERR_BAD_EMAIL_HEADER;
-		if (r->h_auth_key && !key_ok(r->h_auth_key))
+		if (r->h_auth_key && rules_api_key(r->h_auth_key))
 			chain[(*out_n)++] = ERR_BAD_KEY_HEADER;
 		if (*out_n)
 			return -1;
@@ -100,7 +48,7 @@ int auth_parse(const struct req *r, struct credential *out, enum err *out_top, e
 		return -1;
 	}
 	if (r->h_service_key) {
-		if (!service_key_ok(r->h_service_key)) {
+		if (rules_service_key(r->h_service_key)) {
 			chain[(*out_n)++] = ERR_BAD_SERVICE_KEY;
 			return -1;
 		}

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "ids.h"
+#include "rules.h"
 #include "util.h"
 
 #define API_PREFIX "/client/v4"
@@ -284,7 +285,7 @@ static int credential_is(const struct req *q, const char *want)
 
 	if (a && strncasecmp(a, "Bearer ", 7) == 0 && strcmp(a + 7, want) == 0)
 		return 1;
-	if (q->h_auth_email && strcasecmp(q->h_auth_email, want) == 0)
+	if (q->h_auth_email && rules_email_same(q->h_auth_email, want))
 		return 1;
 	return q->h_service_key && strcmp(q->h_service_key, want) == 0;
 }

@@ -1,6 +1,8 @@
-/* fixtures.c: see fixtures.h. Validates every entry and writes it through
- * the same store functions the API uses, so a fixture can hold nothing the
- * API could not make.
+/* fixtures.c: see fixtures.h. Validates every entry with the API's own
+ * rules (rules.c) and writes it through the same store functions the API
+ * uses, so a fixture can hold nothing the API could not make. An error
+ * names the bad value by its RFC 6901 JSON pointer, then the rule:
+ * "/organizations/2/members/0/email: must be an email address".
  *
  *   { "users": [ { "id"?, "email", "api_key"?, "tenant_admin"?,
  *                  "first_name"?, "last_name"?,
@@ -26,39 +28,84 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "clock.h"
 #include "roles.h"
+#include "rules.h"
 #include "util.h"
 
 struct loader {
 	struct store *st;
 	cJSON *root;
 	char *err;
-	struct strbuf where;
+	struct strbuf where; /* the JSON pointer of the value being read */
 };
 
-static int fail(struct loader *l, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Appends @key to the pointer @sb, escaped as RFC 6901 says. */
+static void pointer_add(struct strbuf *sb, const char *key)
+{
+	strbuf_adds(sb, "/");
+	for (; *key; key++) {
+		if (*key == '~')
+			strbuf_adds(sb, "~0");
+		else if (*key == '/')
+			strbuf_adds(sb, "~1");
+		else
+			strbuf_add(sb, key, 1);
+	}
+}
 
-static int fail(struct loader *l, const char *fmt, ...)
+/* Fails with "POINTER: MESSAGE", the pointer naming the value being read,
+ * or its member @key (NULL: the value itself). Only the first failure is
+ * kept. Returns -1. */
+static int fail_at(struct loader *l, const char *key, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 	char *msg;
 
+	if (l->err)
+		return -1;
+	if (l->where.len)
+		strbuf_add(&sb, l->where.buf, l->where.len);
+	if (key)
+		pointer_add(&sb, key);
+	if (sb.len)
+		strbuf_adds(&sb, ": ");
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (l->where.len)
-		strbuf_addf(&sb, "%s: ", l->where.buf);
 	strbuf_adds(&sb, msg);
 	free(msg);
-	if (!l->err)
-		l->err = strbuf_detach(&sb, NULL);
-	else
-		strbuf_release(&sb);
+	l->err = strbuf_detach(&sb, NULL);
 	return -1;
+}
+
+/* Fails at @key (as fail_at) with the reason a rule gave, if any. */
+static int rule_at(struct loader *l, const char *key, const char *why)
+{
+	return why ? fail_at(l, key, "%s", why) : 0;
+}
+
+/* Pushes "/@key" and, if @i >= 0, "/@i" onto the pointer; returns the old
+ * length for where_pop. */
+static size_t where_push(struct loader *l, const char *key, int i)
+{
+	size_t old = l->where.len;
+
+	pointer_add(&l->where, key);
+	if (i >= 0)
+		strbuf_addf(&l->where, "/%d", i);
+	return old;
+}
+
+static void where_pop(struct loader *l, size_t old)
+{
+	l->where.len = old;
+	if (l->where.buf)
+		l->where.buf[old] = '\0';
 }
 
 /* Only @allowed (NULL-ended) keys may appear in @obj. */
@@ -72,7 +119,7 @@ static int keys_ok(struct loader *l, const cJSON *obj, const char *const *allowe
 			if (strcmp(*a, child->string) == 0)
 				break;
 		if (!*a)
-			return fail(l, "unknown key '%s'", child->string);
+			return fail_at(l, child->string, "unknown key");
 	}
 	return 0;
 }
@@ -83,23 +130,49 @@ static int get_string(struct loader *l, const cJSON *obj, const char *key, int r
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	*out = NULL;
-	if (!v) {
-		if (required)
-			return fail(l, "'%s' is required", key);
-		return 0;
-	}
+	if (!v)
+		return required ? fail_at(l, key, "is required") : 0;
 	if (!cJSON_IsString(v))
-		return fail(l, "'%s' must be a string", key);
+		return fail_at(l, key, "must be a string");
 	*out = v->valuestring;
 	return 0;
 }
 
+/* The string at @key, which must pass @rule when it is there. */
+static int get_checked(struct loader *l, const cJSON *obj, const char *key, int required,
+		       rules_fn *rule, const char **out)
+{
+	if (get_string(l, obj, key, required, out) < 0)
+		return -1;
+	return *out ? rule_at(l, key, rule(*out)) : 0;
+}
+
 static int get_id(struct loader *l, const cJSON *obj, const char **out)
 {
-	if (get_string(l, obj, "id", 0, out) < 0)
+	return get_checked(l, obj, "id", 0, rules_id, out);
+}
+
+/* The boolean at @key; @def when it is absent. */
+static int get_bool(struct loader *l, const cJSON *obj, const char *key, int def, int *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = v ? cJSON_IsTrue(v) : def;
+	if (v && !cJSON_IsBool(v))
+		return fail_at(l, key, "must be true or false");
+	return 0;
+}
+
+/* The time at @key (NULL and INT64_MAX when absent), which must be RFC
+ * 3339 UTC as clock_parse() reads it. */
+static int get_time(struct loader *l, const cJSON *obj, const char *key, const char **out,
+		    int64_t *out_ms)
+{
+	*out_ms = INT64_MAX;
+	if (get_string(l, obj, key, 0, out) < 0)
 		return -1;
-	if (*out && !is_hex_id(*out))
-		return fail(l, "'id' must be 32 lowercase hex characters");
+	if (*out && clock_parse(*out, out_ms) < 0)
+		return fail_at(l, key, "must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
 	return 0;
 }
 
@@ -109,51 +182,52 @@ static const cJSON *get_array(struct loader *l, const cJSON *obj, const char *ke
 
 	*err = 0;
 	if (v && !cJSON_IsArray(v)) {
-		*err = fail(l, "'%s' must be an array", key);
+		*err = fail_at(l, key, "must be an array");
 		return NULL;
 	}
 	return v;
 }
 
-/* Pushes "[i]" or ".key[i]" onto the location; returns the old length. */
-static size_t where_push(struct loader *l, const char *key, int i)
-{
-	size_t old = l->where.len;
-	strbuf_addf(&l->where, "%s%s[%d]", old ? "." : "", key, i);
-	return old;
-}
-
-static void where_pop(struct loader *l, size_t old)
-{
-	l->where.len = old;
-	if (l->where.buf)
-		l->where.buf[old] = '\0';
-}
-
-/* A token: a string (active), or {"value", "status"?, "id"?}. */
-static int load_token(struct loader *l, const struct user *user, const cJSON *t)
+/* Token @i of the user: a string (active), or {"value", "status"?, "id"?}. */
+static int load_token(struct loader *l, const struct user *user, const cJSON *t, int i)
 {
 	static const char *const allowed[] = { "value", "status", "id", NULL };
-	const char *value = NULL, *status = "active", *id = NULL;
+	const char *value = NULL, *status = NULL, *id = NULL, *value_key = NULL;
+	size_t old = where_push(l, "tokens", i);
 
 	if (cJSON_IsString(t)) {
 		value = t->valuestring;
-	} else if (cJSON_IsObject(t)) {
-		if (keys_ok(l, t, allowed) < 0 || get_string(l, t, "value", 1, &value) < 0 ||
-		    get_string(l, t, "status", 0, &status) < 0 || get_id(l, t, &id) < 0)
+		if (rule_at(l, NULL, rules_api_token(value)) < 0)
 			return -1;
-		if (!status)
-			status = "active";
+	} else if (cJSON_IsObject(t)) {
+		value_key = "value";
+		if (keys_ok(l, t, allowed) < 0 ||
+		    get_checked(l, t, "value", 1, rules_api_token, &value) < 0 ||
+		    get_checked(l, t, "status", 0, rules_token_status, &status) < 0 ||
+		    get_id(l, t, &id) < 0)
+			return -1;
 	} else {
-		return fail(l, "a token must be a string or an object with 'value'");
+		return fail_at(l, NULL, "must be a string or an object with 'value'");
 	}
-	if (!*value)
-		return fail(l, "a token must not be empty");
-	if (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0 &&
-	    strcmp(status, "expired") != 0)
-		return fail(l, "token status must be 'active', 'disabled' or 'expired'");
-	if (store_users_token_create(l->st, user, value, status, id) != STORE_OK)
-		return fail(l, "token '%s' is already defined", value);
+	if (store_users_token_create(l->st, user, value, status ? status : rules_token_status_default,
+				     id) != STORE_OK)
+		return fail_at(l, value_key, "token '%s' is already defined", value);
+	where_pop(l, old);
+	return 0;
+}
+
+/* Service key @i of the user: a string. */
+static int load_service_key(struct loader *l, const struct user *user, const cJSON *k, int i)
+{
+	size_t old = where_push(l, "service_keys", i);
+
+	if (!cJSON_IsString(k))
+		return fail_at(l, NULL, "must be a string");
+	if (rule_at(l, NULL, rules_service_key(k->valuestring)) < 0)
+		return -1;
+	if (store_users_service_key_create(l->st, user, k->valuestring) != STORE_OK)
+		return fail_at(l, NULL, "service key '%s' is already defined", k->valuestring);
+	where_pop(l, old);
 	return 0;
 }
 
@@ -164,59 +238,49 @@ static int load_user(struct loader *l, const cJSON *u)
 		"last_name", "telephone", "country", "zipcode", NULL,
 	};
 	struct user_new n;
-	const cJSON *tokens, *t, *admin;
+	/* in store_users_update_keys' order: the fields of PATCH /user */
+	const char **fields[USERS_UPDATE_FIELDS] = {
+		&n.first_name, &n.last_name, &n.telephone, &n.country, &n.zipcode,
+	};
+	const cJSON *tokens, *keys, *t;
 	struct user user;
 	enum store_rc rc;
-	int bad;
+	int bad, i;
 
 	if (!cJSON_IsObject(u))
-		return fail(l, "a user must be an object");
+		return fail_at(l, NULL, "must be an object");
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, u, allowed) < 0 || get_id(l, u, &n.id) < 0 ||
-	    get_string(l, u, "email", 1, &n.email) < 0 ||
-	    get_string(l, u, "api_key", 0, &n.api_key) < 0 ||
-	    get_string(l, u, "first_name", 0, &n.first_name) < 0 ||
-	    get_string(l, u, "last_name", 0, &n.last_name) < 0 ||
-	    get_string(l, u, "telephone", 0, &n.telephone) < 0 ||
-	    get_string(l, u, "country", 0, &n.country) < 0 ||
-	    get_string(l, u, "zipcode", 0, &n.zipcode) < 0)
+	    get_checked(l, u, "email", 1, rules_user_email, &n.email) < 0 ||
+	    get_checked(l, u, "api_key", 0, rules_api_key, &n.api_key) < 0 ||
+	    get_bool(l, u, "tenant_admin", 0, &n.tenant_admin) < 0)
 		return -1;
-	if (!strchr(n.email, '@'))
-		return fail(l, "'email' must be an email address");
-	/* the limits of PATCH /user */
-	if ((n.first_name && utf8_chars(n.first_name) > 60) ||
-	    (n.last_name && utf8_chars(n.last_name) > 60))
-		return fail(l, "'first_name' and 'last_name' must be at most 60 characters");
-	if ((n.telephone && utf8_chars(n.telephone) > 20) ||
-	    (n.zipcode && utf8_chars(n.zipcode) > 20) || (n.country && utf8_chars(n.country) > 30))
-		return fail(l, "'telephone' and 'zipcode' take at most 20 characters, 'country' 30");
-	if (n.api_key && !((strlen(n.api_key) == 32 || strlen(n.api_key) == 37) &&
-			   is_lower_hex(n.api_key, strlen(n.api_key))))
-		return fail(l, "'api_key' must be 32 or 37 lowercase hex characters");
-	admin = cJSON_GetObjectItemCaseSensitive(u, "tenant_admin");
-	if (admin && !cJSON_IsBool(admin))
-		return fail(l, "'tenant_admin' must be true or false");
-	n.tenant_admin = admin && cJSON_IsTrue(admin);
+	for (i = 0; i < USERS_UPDATE_FIELDS; i++) {
+		const char *key = store_users_update_keys[i];
+		if (get_string(l, u, key, 0, fields[i]) < 0 ||
+		    (*fields[i] && rule_at(l, key, rules_user_field(key, *fields[i])) < 0))
+			return -1;
+	}
 	tokens = get_array(l, u, "tokens", &bad);
+	if (bad)
+		return -1;
+	keys = get_array(l, u, "service_keys", &bad);
 	if (bad)
 		return -1;
 	rc = store_users_create(l->st, &n, &user);
 	if (rc == STORE_CONFLICT)
-		return fail(l, "a user with this email or id is already defined");
+		return fail_at(l, NULL, "a user with this email or id is already defined");
 	if (rc != STORE_OK)
-		return fail(l, "the database failed");
+		return fail_at(l, NULL, "the database failed");
+	i = 0;
 	cJSON_ArrayForEach(t, tokens) {
-		if (load_token(l, &user, t) < 0)
+		if (load_token(l, &user, t, i++) < 0)
 			return -1;
 	}
-	tokens = get_array(l, u, "service_keys", &bad);
-	if (bad)
-		return -1;
-	cJSON_ArrayForEach(t, tokens) {
-		if (!cJSON_IsString(t) || !*t->valuestring)
-			return fail(l, "'service_keys' must hold non-empty strings");
-		if (store_users_service_key_create(l->st, &user, t->valuestring) != STORE_OK)
-			return fail(l, "service key '%s' is already defined", t->valuestring);
+	i = 0;
+	cJSON_ArrayForEach(t, keys) {
+		if (load_service_key(l, &user, t, i++) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -230,16 +294,20 @@ static int get_profile(struct loader *l, const cJSON *obj, struct profile *p,
 		&p->business_address, &p->business_email, &p->business_name,
 		&p->business_phone, &p->external_metadata,
 	};
-	size_t i;
+	size_t i, old;
 
 	*out = NULL;
 	if (!profile)
 		return 0;
-	if (!cJSON_IsObject(profile) || keys_ok(l, profile, store_profile_keys) < 0)
-		return fail(l, "'profile' must be an object with the five profile fields");
+	if (!cJSON_IsObject(profile))
+		return fail_at(l, "profile", "must be an object with the five profile fields");
+	old = where_push(l, "profile", -1);
+	if (keys_ok(l, profile, store_profile_keys) < 0)
+		return -1;
 	for (i = 0; store_profile_keys[i]; i++)
 		if (get_string(l, profile, store_profile_keys[i], 1, fields[i]) < 0)
 			return -1;
+	where_pop(l, old);
 	*out = p;
 	return 0;
 }
@@ -249,7 +317,6 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 			    const char *org_id)
 {
 	static const char *const allowed[] = { "email", "status", "id", "create_time", NULL };
-	static const char *const statuses[] = { "active", "canceled", NULL };
 	const cJSON *list, *m;
 	int bad, i = 0;
 
@@ -259,7 +326,6 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 	cJSON_ArrayForEach(m, list) {
 		size_t old = where_push(l, "members", i++);
 		struct org_member_new n;
-		const char *const *s;
 		cJSON *made = NULL;
 		int64_t ms;
 		int which;
@@ -267,145 +333,186 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 
 		memset(&n, 0, sizeof(n));
 		if (!cJSON_IsObject(m))
-			return fail(l, "a member must be an object");
-		if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0 ||
-		    get_string(l, m, "status", 0, &n.status) < 0 || get_id(l, m, &n.id) < 0 ||
-		    get_string(l, m, "create_time", 0, &n.create_time) < 0)
+			return fail_at(l, NULL, "must be an object");
+		if (keys_ok(l, m, allowed) < 0 ||
+		    get_checked(l, m, "email", 1, rules_org_member_email, &n.email) < 0 ||
+		    get_checked(l, m, "status", 0, rules_org_member_status, &n.status) < 0 ||
+		    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0)
 			return -1;
-		if (!strchr(n.email, '@'))
-			return fail(l, "'email' must be an email address");
 		if (!n.status)
-			n.status = "active";
-		for (s = statuses; *s && strcmp(*s, n.status) != 0; s++)
-			;
-		if (!*s)
-			return fail(l, "'status' must be active or canceled");
-		if (n.create_time && clock_parse(n.create_time, &ms) < 0)
-			return fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+			n.status = rules_org_member_status_default;
 		rc = store_org_members_create(l->st, owner, org_id, &n, 1, &made, &which);
 		cJSON_Delete(made);
 		if (rc == STORE_CONFLICT)
-			return fail(l, "'%s' is already a member (or the id is taken)", n.email);
+			return fail_at(l, NULL, "'%s' is already a member (or the id is taken)", n.email);
 		if (rc != STORE_OK)
-			return fail(l, "the database failed");
+			return fail_at(l, NULL, "the database failed");
 		where_pop(l, old);
 	}
 	return 0;
 }
 
-/* Account members: [{"email", "status"?, "roles"?: [role ids]}]. */
-static int load_account_members(struct loader *l, const cJSON *a, const struct user *owner,
-				const char *account_id)
+/* "roles" of an account member: ids of built-in roles, as POST
+ * /accounts/{id}/members takes them. */
+static int get_roles(struct loader *l, const cJSON *m, const char **roles, int *out_n)
+{
+	const cJSON *list, *r;
+	int bad, i = 0;
+
+	*out_n = 0;
+	list = get_array(l, m, "roles", &bad);
+	if (bad || rule_at(l, "roles", rules_roles_count(cJSON_GetArraySize(list))) < 0)
+		return -1;
+	cJSON_ArrayForEach(r, list) {
+		size_t old = where_push(l, "roles", i);
+
+		if (!cJSON_IsString(r))
+			return fail_at(l, NULL, "must be a string");
+		if (!role_find(r->valuestring))
+			return fail_at(l, NULL, ROLE_UNKNOWN, r->valuestring);
+		roles[i++] = r->valuestring;
+		where_pop(l, old);
+	}
+	*out_n = i;
+	return 0;
+}
+
+/* An array of {id} objects at @key (a policy's permission or resource
+ * groups). */
+static int get_groups(struct loader *l, const cJSON *policy, const char *key)
+{
+	const cJSON *list, *g;
+	const char *id;
+	int bad, i = 0;
+
+	list = get_array(l, policy, key, &bad);
+	if (bad)
+		return -1;
+	if (!list)
+		return fail_at(l, key, "is required");
+	cJSON_ArrayForEach(g, list) {
+		size_t old = where_push(l, key, i++);
+
+		if (!cJSON_IsObject(g))
+			return fail_at(l, NULL, "must be an object");
+		if (get_string(l, g, "id", 1, &id) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+/* "policies" of an account member, as POST /accounts/{id}/members takes
+ * them: [{access, id?, permission_groups: [{id}], resource_groups: [{id}]}].
+ * *out is their JSON text, kept as given (NULL: none; caller frees). */
+static int get_policies(struct loader *l, const cJSON *m, char **out)
+{
+	const cJSON *list, *p;
+	const char *v;
+	int bad, i = 0;
+
+	*out = NULL;
+	list = get_array(l, m, "policies", &bad);
+	if (bad || rule_at(l, "policies", rules_policies_count(cJSON_GetArraySize(list))) < 0)
+		return -1;
+	if (!list)
+		return 0;
+	cJSON_ArrayForEach(p, list) {
+		size_t old = where_push(l, "policies", i++);
+
+		if (!cJSON_IsObject(p))
+			return fail_at(l, NULL, "must be an object");
+		if (get_checked(l, p, "access", 1, rules_policy_access, &v) < 0 ||
+		    get_string(l, p, "id", 0, &v) < 0 || get_groups(l, p, "permission_groups") < 0 ||
+		    get_groups(l, p, "resource_groups") < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	*out = cJSON_PrintUnformatted(list);
+	return 0;
+}
+
+/* Account member @m. The entry of the account's owner (@own) says how the
+ * owner is a member, as POST /accounts made it; any other is made as POST
+ * /accounts/{id}/members would make it. */
+static int load_account_member(struct loader *l, const cJSON *m, const struct user *owner,
+			       int own, const char *account_id)
 {
 	static const char *const allowed[] = {
 		"email", "status", "roles", "policies", "id", "create_time", NULL,
 	};
+	struct account_member_new n;
+	const char *roles[RULES_ROLES_MAX];
+	cJSON *made = NULL;
+	char *policies = NULL;
+	int64_t ms;
+	enum store_rc rc;
+
+	memset(&n, 0, sizeof(n));
+	if (!cJSON_IsObject(m))
+		return fail_at(l, NULL, "must be an object");
+	if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0)
+		return -1;
+	n.upsert = own;
+	if ((!own && rule_at(l, "email", rules_account_member_email(n.email)) < 0) ||
+	    get_checked(l, m, "status", 0, rules_account_member_status, &n.status) < 0 ||
+	    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0 ||
+	    get_roles(l, m, roles, &n.nroles) < 0 || get_policies(l, m, &policies) < 0) {
+		free(policies);
+		return -1;
+	}
+	if (!n.status)
+		n.status = rules_account_member_status_default;
+	n.roles = roles;
+	n.policies = policies;
+	rc = store_account_members_create(l->st, owner, account_id, &n, &made);
+	cJSON_Delete(made);
+	free(policies);
+	if (rc == STORE_CONFLICT)
+		return fail_at(l, NULL, "'%s' is already a member (or the id is taken)", n.email);
+	if (rc != STORE_OK)
+		return fail_at(l, NULL, "the database failed");
+	return 0;
+}
+
+/* Account members: [{"email", "status"?, "roles"? | "policies"?, "id"?,
+ * "create_time"?}]. */
+static int load_account_members(struct loader *l, const cJSON *a, const struct user *owner,
+				const char *account_id)
+{
 	const cJSON *list, *m;
 	char *owner_email = NULL;
-	int bad, i, pass;
+	int bad, pass, rc = 0;
 
+	list = get_array(l, a, "members", &bad);
+	if (bad)
+		return -1;
 	{
 		cJSON *me = NULL;
 		if (store_users_get(l->st, owner, &me) == STORE_OK)
 			owner_email = xstrdup(cJSON_GetObjectItem(me, "email")->valuestring);
 		cJSON_Delete(me);
 	}
-	list = get_array(l, a, "members", &bad);
-	if (bad) {
-		free(owner_email);
-		return -1;
-	}
 	/* the owner's own entry last: it may take away the owner's sight of
 	 * the account, which the others need */
-	for (pass = 0; pass < 2; pass++) {
-	i = 0;
-	cJSON_ArrayForEach(m, list) {
-		size_t old = where_push(l, "members", i++);
-		struct account_member_new n;
-		const char *roles[32];
-		const cJSON *rl, *r, *pol;
-		cJSON *made = NULL;
-		char *policies = NULL;
-		int64_t ms;
-		enum store_rc rc;
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		int i = 0;
 
-		memset(&n, 0, sizeof(n));
-		if (!cJSON_IsObject(m))
-			goto bad_member;
-		if (keys_ok(l, m, allowed) < 0 || get_string(l, m, "email", 1, &n.email) < 0 ||
-		    get_string(l, m, "status", 0, &n.status) < 0 || get_id(l, m, &n.id) < 0 ||
-		    get_string(l, m, "create_time", 0, &n.create_time) < 0)
-			goto fail;
-		if (n.create_time && clock_parse(n.create_time, &ms) < 0) {
-			fail(l, "'create_time' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
-			goto fail;
-		}
-		pol = cJSON_GetObjectItemCaseSensitive(m, "policies");
-		if (pol) {
-			if (!cJSON_IsArray(pol)) {
-				fail(l, "'policies' must be an array");
-				goto fail;
+		cJSON_ArrayForEach(m, list) {
+			size_t old = where_push(l, "members", i++);
+			const cJSON *email = cJSON_GetObjectItemCaseSensitive(m, "email");
+			int own = owner_email && cJSON_IsString(email) &&
+				  rules_email_same(owner_email, email->valuestring);
+
+			if (own == pass && load_account_member(l, m, owner, own, account_id) < 0) {
+				rc = -1;
+				break;
 			}
-			policies = cJSON_PrintUnformatted(pol);
-		}
-		n.policies = policies;
-		/* the owner is a member already: this entry says how */
-		n.upsert = owner_email && strcasecmp(owner_email, n.email) == 0;
-		if (n.upsert != pass) {
-			free(policies);
 			where_pop(l, old);
-			continue;
 		}
-		if (!strchr(n.email, '@')) {
-			fail(l, "'email' must be an email address");
-			goto fail;
-		}
-		/* as through the API: pending unless told */
-		if (!n.status)
-			n.status = "pending";
-		if (strcmp(n.status, "accepted") != 0 && strcmp(n.status, "pending") != 0) {
-			fail(l, "'status' must be accepted or pending");
-			goto fail;
-		}
-		rl = get_array(l, m, "roles", &bad);
-		if (bad)
-			goto fail;
-		cJSON_ArrayForEach(r, rl) {
-			if (!cJSON_IsString(r) || !role_find(r->valuestring)) {
-				fail(l, "'roles' must hold ids of built-in roles (see the README)");
-				goto fail;
-			}
-			if (n.nroles == (int)ARRAY_SIZE(roles)) {
-				fail(l, "at most 32 roles");
-				goto fail;
-			}
-			roles[n.nroles++] = r->valuestring;
-		}
-		n.roles = roles;
-		rc = store_account_members_create(l->st, owner, account_id, &n, &made);
-		cJSON_Delete(made);
-		free(policies);
-		policies = NULL;
-		if (rc == STORE_CONFLICT) {
-			fail(l, "'%s' is already a member (or the id is taken)", n.email);
-			goto fail;
-		}
-		if (rc != STORE_OK) {
-			fail(l, "the database failed");
-			goto fail;
-		}
-		where_pop(l, old);
-		continue;
-bad_member:
-		fail(l, "a member must be an object");
-fail:
-		free(policies);
-		free(owner_email);
-		return -1;
-	}
 	}
 	free(owner_email);
-	return 0;
+	return rc;
 }
 
 /* An account in organization @org_id (NULL: stand-alone), owned by @owner
@@ -422,74 +529,66 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	};
 	struct account_new n;
 	struct profile p;
-	const cJSON *settings, *tf;
+	const cJSON *settings;
 	const char *owner;
 	struct user user;
 	cJSON *made = NULL;
 	int64_t ms;
+	int owner_is_member;
 	enum store_rc rc;
 
 	if (!cJSON_IsObject(a))
-		return fail(l, "an account must be an object");
+		return fail_at(l, NULL, "must be an object");
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, a, allowed) < 0 || get_id(l, a, &n.id) < 0 ||
-	    get_string(l, a, "name", 1, &n.name) < 0 ||
+	    get_checked(l, a, "name", 1, rules_account_name, &n.name) < 0 ||
 	    get_string(l, a, "owner", !org_owner, &owner) < 0 ||
-	    get_string(l, a, "type", 0, &n.type) < 0 ||
-	    get_string(l, a, "created_on", 0, &n.created_on) < 0 || get_profile(l, a, &p, &n.profile) < 0)
+	    get_checked(l, a, "type", 0, rules_account_type, &n.type) < 0 ||
+	    get_time(l, a, "created_on", &n.created_on, &ms) < 0 ||
+	    get_profile(l, a, &p, &n.profile) < 0 ||
+	    get_bool(l, a, "owner_is_member", 1, &owner_is_member) < 0)
 		return -1;
-	if (!*n.name || utf8_chars(n.name) > 100)
-		return fail(l, "'name' must be 1 to 100 characters");
 	if (!n.type)
-		n.type = "standard";
-	if (strcmp(n.type, "standard") != 0 && strcmp(n.type, "enterprise") != 0)
-		return fail(l, "'type' must be 'standard' or 'enterprise'");
-	if (n.created_on && clock_parse(n.created_on, &ms) < 0)
-		return fail(l, "'created_on' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+		n.type = rules_account_type_default;
 	settings = cJSON_GetObjectItemCaseSensitive(a, "settings");
 	if (settings) {
-		if (!cJSON_IsObject(settings) || keys_ok(l, settings, settings_allowed) < 0)
-			return fail(l, "'settings' must be an object with abuse_contact_email and "
-				       "enforce_twofactor");
-		if (get_string(l, settings, "abuse_contact_email", 0, &n.abuse_contact_email) < 0)
+		size_t old;
+
+		if (!cJSON_IsObject(settings))
+			return fail_at(l, "settings", "must be an object with abuse_contact_email and "
+						      "enforce_twofactor");
+		old = where_push(l, "settings", -1);
+		if (keys_ok(l, settings, settings_allowed) < 0 ||
+		    get_checked(l, settings, "abuse_contact_email", 0, rules_abuse_contact_email,
+				&n.abuse_contact_email) < 0 ||
+		    get_bool(l, settings, "enforce_twofactor", 0, &n.enforce_twofactor) < 0)
 			return -1;
+		where_pop(l, old);
 		if (n.abuse_contact_email && !*n.abuse_contact_email)
 			n.abuse_contact_email = NULL;
-		if (n.abuse_contact_email && !strchr(n.abuse_contact_email, '@'))
-			return fail(l, "'abuse_contact_email' must be an email address");
-		tf = cJSON_GetObjectItemCaseSensitive(settings, "enforce_twofactor");
-		if (tf && !cJSON_IsBool(tf))
-			return fail(l, "'enforce_twofactor' must be true or false");
-		n.enforce_twofactor = tf && cJSON_IsTrue(tf);
 	}
 	if (!owner)
 		owner = org_owner;
 	if (store_users_get_by_email(l->st, owner, &user) != STORE_OK)
-		return fail(l, "owner '%s' is not one of the fixture's users", owner);
+		return fail_at(l, "owner", "'%s' is not one of the fixture's users", owner);
 	n.org_id = org_id;
 	n.unchecked = 1;
 	rc = store_accounts_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
-		return fail(l, "account id '%s' is already defined", n.id);
+		return fail_at(l, "id", "account id '%s' is already defined", n.id);
 	if (rc == STORE_NOT_FOUND)
-		return fail(l, "owner '%s' cannot see the organization", owner);
+		return fail_at(l, "owner", "'%s' cannot see the organization", owner);
 	if (rc != STORE_OK)
-		return fail(l, "the database failed");
+		return fail_at(l, NULL, "the database failed");
 	{
 		char *self = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);
 		int rcm;
 
-		const cJSON *om = cJSON_GetObjectItemCaseSensitive(a, "owner_is_member");
-
 		cJSON_Delete(made);
 		rcm = load_account_members(l, a, &user, self);
-		if (rcm == 0 && om) {
-			if (!cJSON_IsBool(om))
-				rcm = fail(l, "'owner_is_member' must be true or false");
-			else if (cJSON_IsFalse(om) &&
-				 store_account_members_delete_owner(l->st, &user, self) != STORE_OK)
-				rcm = fail(l, "the database failed");
-		}
+		if (rcm == 0 && !owner_is_member &&
+		    store_account_members_delete_owner(l->st, &user, self) != STORE_OK)
+			rcm = fail_at(l, NULL, "the database failed");
 		free(self);
 		return rcm;
 	}
@@ -503,7 +602,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 struct pending {
 	const cJSON *node;
 	int org;            /* organizations: the parent's index; accounts: the org's (-1: none) */
-	char *where;        /* "organizations[0].accounts[1]", for errors */
+	char *where;        /* "/organizations/0/accounts/1", for errors */
 	const char *owner;  /* own, or inherited */
 	int64_t time_ms;    /* INT64_MAX: no time given */
 	size_t order;       /* place in the file */
@@ -543,19 +642,6 @@ static void where_set(struct loader *l, const char *where)
 	strbuf_adds(&l->where, where);
 }
 
-/* The time at @key (checked), or INT64_MAX. */
-static int get_time(struct loader *l, const cJSON *o, const char *key, int64_t *out)
-{
-	const char *t;
-
-	*out = INT64_MAX;
-	if (get_string(l, o, key, 0, &t) < 0)
-		return -1;
-	if (t && clock_parse(t, out) < 0)
-		return fail(l, "'%s' must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z", key);
-	return 0;
-}
-
 static int collect_accounts(struct loader *l, const cJSON *parent, int org, const char *owner,
 			    struct pendings *accounts)
 {
@@ -568,15 +654,16 @@ static int collect_accounts(struct loader *l, const cJSON *parent, int org, cons
 	cJSON_ArrayForEach(a, list) {
 		size_t old = where_push(l, "accounts", i++);
 		struct pending *p;
+		const char *t;
 
 		if (!cJSON_IsObject(a))
-			return fail(l, "an account must be an object");
+			return fail_at(l, NULL, "must be an object");
 		p = pending_add(accounts);
 		p->node = a;
 		p->org = org;
 		p->owner = owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, a, "created_on", &p->time_ms) < 0)
+		if (get_time(l, a, "created_on", &t, &p->time_ms) < 0)
 			return -1;
 		where_pop(l, old);
 	}
@@ -588,11 +675,11 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 		       struct pendings *orgs, struct pendings *accounts)
 {
 	const cJSON *children, *child;
-	const char *owner;
+	const char *owner, *t;
 	int self, bad, i = 0;
 
 	if (!cJSON_IsObject(o))
-		return fail(l, "an organization must be an object");
+		return fail_at(l, NULL, "must be an object");
 	if (get_string(l, o, "owner", !parent_owner, &owner) < 0)
 		return -1;
 	self = (int)orgs->n;
@@ -602,7 +689,7 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 		p->org = parent;
 		p->owner = owner ? owner : parent_owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, o, "create_time", &p->time_ms) < 0)
+		if (get_time(l, o, "create_time", &t, &p->time_ms) < 0)
 			return -1;
 		owner = p->owner;
 	}
@@ -665,22 +752,20 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	where_set(l, p->where);
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, o, allowed) < 0 || get_id(l, o, &n.id) < 0 ||
-	    get_string(l, o, "name", 1, &n.name) < 0 ||
+	    get_checked(l, o, "name", 1, rules_organization_name, &n.name) < 0 ||
 	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
 		return -1;
-	if (!*n.name || utf8_chars(n.name) > 10000)
-		return fail(l, "'name' must be 1 to 10000 characters");
 	if (store_users_get_by_email(l->st, p->owner, &user) != STORE_OK)
-		return fail(l, "owner '%s' is not one of the fixture's users", p->owner);
+		return fail_at(l, "owner", "'%s' is not one of the fixture's users", p->owner);
 	if (get_profile(l, o, &prof, &n.profile) < 0)
 		return -1;
 	n.parent_id = p->org >= 0 ? orgs->v[p->org].id : NULL;
 	n.unchecked = 1;
 	rc = store_organizations_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
-		return fail(l, "organization id '%s' is already defined", n.id);
+		return fail_at(l, "id", "organization id '%s' is already defined", n.id);
 	if (rc != STORE_OK)
-		return fail(l, "the database failed");
+		return fail_at(l, NULL, "the database failed");
 	p->id = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);
 	cJSON_Delete(made);
 	return load_org_members(l, o, &user, p->id);
@@ -698,7 +783,7 @@ static int load_all(struct store *st, void *arg)
 
 	(void)st;
 	if (!cJSON_IsObject(l->root))
-		return fail(l, "the fixtures must be a JSON object");
+		return fail_at(l, NULL, "the fixtures must be a JSON object");
 	if (keys_ok(l, l->root, allowed) < 0)
 		return -1;
 	list = get_array(l, l->root, "users", &bad);
@@ -790,7 +875,7 @@ int fixtures_load(struct store *st, const char *path, char **err)
 	rc = fixtures_load_text(st, sb.buf ? sb.buf : "", sb.len, err);
 	strbuf_release(&sb);
 	if (rc < 0) {
-		char *full = xasprintf("fixtures '%s': %s", path, *err);
+		char *full = xasprintf("%s: %s", path, *err);
 		free(*err);
 		*err = full;
 	}

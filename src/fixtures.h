@@ -7,10 +7,11 @@
 #include "store.h"
 
 /* Loads @path into @st in one transaction: all of it or nothing. On
- * failure returns -1 and sets *err (caller frees) to a message naming the
- * bad entry, e.g. "organizations[0].organizations[1]: 'name' is required". */
+ * failure returns -1 and sets *err (caller frees) to the file, the JSON
+ * pointer (RFC 6901) of the bad value and the rule it breaks, e.g.
+ * "f.json: /organizations/0/organizations/1/name: is required". */
 int fixtures_load(struct store *st, const char *path, char **err);
-/* The same, from a string already in memory (for tests and fuzzing). */
+/* The same, from a string already in memory; *err starts at the pointer. */
 int fixtures_load_text(struct store *st, const char *text, size_t len, char **err);
 
 #endif

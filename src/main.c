@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 			if (fixtures_load_text(app.store, app.fixtures_text, app.fixtures_len, &err) <
 			    0) {
 				store_close(app.store);
-				die("fixtures '%s': %s", cfg.fixtures, err);
+				die("%s: %s", cfg.fixtures, err);
 			}
 		} else {
 			fprintf(stderr, "cfmock: database '%s' already holds state; fixtures '%s' not "

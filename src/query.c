@@ -4,12 +4,11 @@
 #include <string.h>
 
 #include "reply.h"
-
-/* cfmock's bound on one query value (README "Limits"). */
-#define QUERY_VALUE_MAX 4096
+#include "rules.h"
 
 int query_singles_or_reply(struct req *r, const char *const *keys, const char **out)
 {
+	const char *why;
 	size_t i;
 
 	for (i = 0; keys[i]; i++) {
@@ -20,9 +19,8 @@ int query_singles_or_reply(struct req *r, const char *const *keys, const char **
 					  "given more than once");
 			return -1;
 		}
-		if (out[i] && strlen(out[i]) > QUERY_VALUE_MAX) {
-			reply_error_param(r, ERR_PARAM_INVALID, keys[i], keys[i],
-					  "longer than 4096 bytes");
+		if (out[i] && (why = rules_query_value(out[i]))) {
+			reply_error_param(r, ERR_PARAM_INVALID, keys[i], keys[i], why);
 			return -1;
 		}
 	}

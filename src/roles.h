@@ -15,6 +15,9 @@ extern const size_t roles_count;
 const struct role *role_at(size_t i);
 /* The role with id @id, or NULL. */
 const struct role *role_find(const char *id);
+/* Why an id role_find() does not know is refused, through the API and in
+ * fixtures alike (a printf format taking the id). */
+#define ROLE_UNKNOWN "no role has the id '%s' (see GET /accounts/{id}/roles)"
 const char *role_id(const struct role *r);
 /* {id, name, description, permissions}. */
 cJSON *role_json(const struct role *r);

@@ -108,8 +108,8 @@ class CommandLine(unittest.TestCase):
                                               'organizations': [{'nme': 'typo'}]}]}, f)
             code, out, err = harness.run_cfmock('--port', '0', '--db', ':memory:', '--fixtures', path)
             self.assertEqual(code, 1)
-            self.assertEqual(err, "cfmock: fixtures '%s': organizations[0].organizations[0]: "
-                                  "unknown key 'nme'\n" % path)
+            self.assertEqual(err, "cfmock: %s: /organizations/0/organizations/0/nme: "
+                                  "unknown key\n" % path)
             code, _, err = harness.run_cfmock('--port', '0', '--db', ':memory:', '--fixtures',
                                               os.path.join(d, 'missing.json'))
             self.assertEqual(code, 1)

@@ -583,24 +583,24 @@ class FixtureErrors(ApiTest):
         user0 = lambda d: d['users'][0]                                   # noqa: E731
         org0 = lambda d: d['organizations'][0]                            # noqa: E731
         cases = [
-            (lambda d: user0(d).update(tenant_admin='yes'), 'users[0]', 'tenant_admin'),
-            (lambda d: user0(d).update(tenant_admin=1), 'users[0]', 'tenant_admin'),
-            (lambda d: user0(d)['tokens'][1].update(status='revoked'), 'users[0]', 'status'),
-            (lambda d: user0(d)['tokens'].append({'status': 'active'}), 'users[0]', 'value'),
-            (lambda d: user0(d)['tokens'].append({'value': 'x', 'sttus': 'active'}), 'users[0]',
+            (lambda d: user0(d).update(tenant_admin='yes'), '/users/0', 'tenant_admin'),
+            (lambda d: user0(d).update(tenant_admin=1), '/users/0', 'tenant_admin'),
+            (lambda d: user0(d)['tokens'][1].update(status='revoked'), '/users/0', 'status'),
+            (lambda d: user0(d)['tokens'].append({'status': 'active'}), '/users/0', 'value'),
+            (lambda d: user0(d)['tokens'].append({'value': 'x', 'sttus': 'active'}), '/users/0',
              'sttus'),
-            (lambda d: user0(d)['tokens'][3].update(id='XYZ'), 'users[0]', 'id'),
-            (lambda d: user0(d).update(frist_name='A'), 'users[0]', 'frist_name'),
+            (lambda d: user0(d)['tokens'][3].update(id='XYZ'), '/users/0', 'id'),
+            (lambda d: user0(d).update(frist_name='A'), '/users/0', 'frist_name'),
             (lambda d: org0(d)['members'].append({'email': 'no-at-sign', 'status': 'active'}),
-             'organizations[0].members[2]', 'email'),
+             '/organizations/0/members/2', 'email'),
             (lambda d: org0(d)['members'].append({'email': 'x@example.com', 'status': 'pending'}),
-             'organizations[0].members[2]', 'status'),
+             '/organizations/0/members/2', 'status'),
             (lambda d: org0(d)['members'].append({'emial': 'x@example.com'}),
-             'organizations[0].members[2]', 'emial'),
+             '/organizations/0/members/2', 'emial'),
             (lambda d: org0(d)['accounts'][0]['members'][0].update(roles=[UNKNOWN_ID]),
-             'organizations[0].accounts[0].members[0]', 'roles'),
+             '/organizations/0/accounts/0/members/0', 'roles'),
             (lambda d: org0(d)['accounts'][0]['members'][0].update(status='active'),
-             'organizations[0].accounts[0].members[0]', 'status'),
+             '/organizations/0/accounts/0/members/0', 'status'),
         ]
         with tempfile.TemporaryDirectory() as d:
             for change, entry, key in cases:
@@ -610,7 +610,7 @@ class FixtureErrors(ApiTest):
                                                         '--auth', 'strict', '--fixtures', path)
                     self.assertEqual(code, 1, err)
                     self.assertEqual(err.count('\n'), 1, err)
-                    self.assertTrue(err.startswith("cfmock: fixtures '%s': %s: " % (path, entry)),
+                    self.assertTrue(err.startswith("cfmock: %s: %s/" % (path, entry)),
                                     err)
                     self.assertIn(key, err)
             # all or nothing: a database left by a refused start is still empty

@@ -81,41 +81,42 @@ TEST("fixtures: errors name the entry, and nothing is loaded")
 	} cases[] = {
 		{ "[", "not valid JSON" },
 		{ "[]", "must be a JSON object" },
-		{ "{\"orgs\":[]}", "unknown key 'orgs'" },
-		{ "{\"users\":[{}]}", "users[0]: 'email' is required" },
-		{ "{\"users\":[{\"email\":\"a@b.c\",\"api_key\":\"XYZ\"}]}", "users[0]: 'api_key'" },
-		{ "{\"users\":[{\"email\":\"a@b.c\"},{\"email\":\"A@b.c\"}]}", "users[1]: a user with" },
+		{ "{\"orgs\":[]}", "/orgs: unknown key" },
+		{ "{\"users\":[{}]}", "/users/0/email: is required" },
+		{ "{\"users\":[{\"email\":\"a@b.c\",\"api_key\":\"XYZ\"}]}", "/users/0/api_key: must be 32" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"},{\"email\":\"A@b.c\"}]}", "/users/1: a user with" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"organizations\":[{\"name\":\"ok\"},{\"nam\":\"typo\"}]}]}",
-		  "organizations[0].organizations[1]: unknown key 'nam'" },
+		  "/organizations/0/organizations/1/nam: unknown key" },
 		{ "{\"organizations\":[{\"name\":\"R\",\"owner\":\"who@b.c\"}]}",
-		  "organizations[0]: owner 'who@b.c' is not one of the fixture's users" },
+		  "/organizations/0/owner: 'who@b.c' is not one of the fixture's users" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
-		  "\"a@b.c\",\"id\":\"nothex\"}]}", "organizations[0]: 'id' must be 32" },
+		  "\"a@b.c\",\"id\":\"nothex\"}]}", "/organizations/0/id: must be 32" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
-		  "\"a@b.c\",\"create_time\":\"yesterday\"}]}", "organizations[0]: 'create_time'" },
+		  "\"a@b.c\",\"create_time\":\"yesterday\"}]}",
+		  "/organizations/0/create_time: must be RFC 3339" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"accounts\":[{\"name\":\"A\"},{\"name\":\"B\",\"type\":\"gold\"}]}]}",
-		  "organizations[0].accounts[1]: 'type' must be" },
+		  "/organizations/0/accounts/1/type: must be" },
 		{ "{\"users\":[{\"email\":\"a@b.c\",\"first_name\":"
 		  "\"0123456789012345678901234567890123456789012345678901234567890\"}]}",
-		  "users[0]: 'first_name' and 'last_name' must be at most 60" },
+		  "/users/0/first_name: must be at most 60" },
 		{ "{\"users\":[{\"email\":\"a@b.c\",\"tokens\":[{\"value\":\"t\",\"status\":\"gone\"}]}]}",
-		  "users[0]: token status must be" },
+		  "/users/0/tokens/0/status: must be" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"members\":[{\"email\":\"x@b.c\",\"status\":\"pending\"}]}]}",
-		  "organizations[0].members[0]: 'status' must be active or canceled" },
+		  "/organizations/0/members/0/status: must be 'active' or 'canceled'" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\"}]}",
-		  "accounts[0]: 'owner' is required" },
+		  "/accounts/0/owner: is required" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"\",\"owner\":\"a@b.c\"}]}",
-		  "accounts[0]: 'name' must be 1 to 100" },
+		  "/accounts/0/name: must not be empty" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\",\"owner\":\"a@b.c\","
 		  "\"settings\":{\"enforce_twofactor\":\"yes\"}}]}",
-		  "accounts[0]: 'enforce_twofactor' must be" },
+		  "/accounts/0/settings/enforce_twofactor: must be" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"accounts\":[{\"name\":\"A\",\"owner\":\"a@b.c\","
 		  "\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},{\"name\":\"B\",\"owner\":\"a@b.c\","
 		  "\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}]}",
-		  "accounts[1]: account id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is already defined" },
+		  "/accounts/1/id: account id 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is already defined" },
 	};
 	size_t i;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {

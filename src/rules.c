@@ -1,0 +1,321 @@
+/* rules.c: see rules.h. Each rule's numbers and words are here and nowhere
+ * else; a reason that names a number is built from it at compile time, so
+ * the two cannot drift apart. */
+#include "rules.h"
+
+#include "util.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define AT_MOST(n) "must be at most " STR(n) " characters"
+
+/* the spec sets no limit; cfmock's is generous and documented */
+#define ORG_NAME_MAX 10000
+/* CF-API: iam_account.name has maxLength 100 (characters) */
+#define ACCOUNT_NAME_MAX 100
+/* RFC 5321's path limit; the spec has none for X-Auth-Email or
+ * organization members */
+#define EMAIL_MAX 254
+/* CF-API: an account member's email has maxLength 90 */
+#define ACCOUNT_MEMBER_EMAIL_MAX 90
+#define SECRET_MAX 1024
+#define QUERY_VALUE_MAX 4096
+
+/* A set of values, and the reason that lists them. */
+struct one_of {
+	const char *const values[6];
+	const char *reason;
+};
+
+static const char *one_of(const struct one_of *set, const char *s)
+{
+	size_t i;
+
+	for (i = 0; set->values[i]; i++)
+		if (strcmp(s, set->values[i]) == 0)
+			return NULL;
+	return set->reason;
+}
+
+static const char *name_rule(const char *s, size_t max, const char *too_long)
+{
+	if (!*s)
+		return "must not be empty";
+	return utf8_chars(s) > max ? too_long : NULL;
+}
+
+const char *rules_organization_name(const char *s)
+{
+	return name_rule(s, ORG_NAME_MAX, AT_MOST(ORG_NAME_MAX));
+}
+
+const char *rules_account_name(const char *s)
+{
+	return name_rule(s, ACCOUNT_NAME_MAX, AT_MOST(ACCOUNT_NAME_MAX));
+}
+
+const char *const rules_account_type_default = "standard";
+
+const char *rules_account_type(const char *s)
+{
+	static const struct one_of types = {
+		{ "standard", "enterprise", NULL }, "must be 'standard' or 'enterprise'",
+	};
+	return one_of(&types, s);
+}
+
+/* 1 if @s holds a space, a control character or DEL (none of which an
+ * address or a credential header may carry). */
+static int has_space_or_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static const char *email_rule(const char *s, size_t max, const char *too_long)
+{
+	const char *at = strchr(s, '@');
+
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || has_space_or_control(s))
+		return "must be an email address";
+	return utf8_chars(s) > max ? too_long : NULL;
+}
+
+const char *rules_user_email(const char *s)
+{
+	return email_rule(s, EMAIL_MAX, AT_MOST(EMAIL_MAX));
+}
+
+const char *rules_org_member_email(const char *s)
+{
+	return email_rule(s, EMAIL_MAX, AT_MOST(EMAIL_MAX));
+}
+
+const char *rules_account_member_email(const char *s)
+{
+	return email_rule(s, ACCOUNT_MEMBER_EMAIL_MAX, AT_MOST(ACCOUNT_MEMBER_EMAIL_MAX));
+}
+
+const char *rules_abuse_contact_email(const char *s)
+{
+	if (!*s || !email_rule(s, (size_t)-1, NULL))
+		return NULL;
+	return "must be an email address or \"\"";
+}
+
+int rules_email_same(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y + 32);
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* CF-API: an organization member is created "active" or "canceled",
+ * "active" unless told; the list's status filter takes all four. */
+const char *const rules_org_member_status_default = "active";
+
+const char *rules_org_member_status(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "active", "canceled", NULL }, "must be 'active' or 'canceled'",
+	};
+	return one_of(&statuses, s);
+}
+
+const char *rules_org_member_status_filter(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "active", "pending", "rejected", "canceled", NULL },
+		"must be 'active', 'pending', 'rejected' or 'canceled'",
+	};
+	return one_of(&statuses, s);
+}
+
+/* CF-API: an account member "If not provided during creation, defaults to
+ * 'pending'." */
+const char *const rules_account_member_status_default = "pending";
+
+const char *rules_account_member_status(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "accepted", "pending", NULL }, "must be 'accepted' or 'pending'",
+	};
+	return one_of(&statuses, s);
+}
+
+const char *rules_account_member_status_filter(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "accepted", "pending", "rejected", NULL },
+		"must be 'accepted', 'pending' or 'rejected'",
+	};
+	return one_of(&statuses, s);
+}
+
+const char *rules_account_member_order(const char *s)
+{
+	static const struct one_of orders = {
+		{ "user.first_name", "user.last_name", "user.email", "status", NULL },
+		"must be 'user.first_name', 'user.last_name', 'user.email' or 'status'",
+	};
+	return one_of(&orders, s);
+}
+
+const char *rules_organizations_accounts_order_by(const char *s)
+{
+	static const struct one_of orders = {
+		{ "account_name", NULL }, "the only supported value is 'account_name'",
+	};
+	return one_of(&orders, s);
+}
+
+static const struct one_of directions = {
+	{ "asc", "desc", NULL }, "must be 'asc' or 'desc'",
+};
+
+const char *rules_direction(const char *s)
+{
+	return one_of(&directions, s);
+}
+
+int rules_direction_desc(const char *direction)
+{
+	return direction && strcmp(direction, directions.values[1]) == 0;
+}
+
+/* CF-API: the maxLength of each PATCH /user field. */
+#define USER_FIELD(key, max) { key, max, AT_MOST(max) }
+static const struct {
+	const char *key;
+	size_t max;
+	const char *too_long;
+} user_fields[] = {
+	USER_FIELD("first_name", 60), USER_FIELD("last_name", 60), USER_FIELD("telephone", 20),
+	USER_FIELD("country", 30), USER_FIELD("zipcode", 20),
+};
+
+const char *rules_user_field(const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(user_fields); i++)
+		if (strcmp(key, user_fields[i].key) == 0)
+			return utf8_chars(value) > user_fields[i].max ? user_fields[i].too_long : NULL;
+	BUG("no rule for the user field '%s'", key);
+}
+
+/* CF-API: an API token is 40 characters of letters, digits, '-' and '_';
+ * cfmock takes any RFC 6750 b64token up to 1024 characters, so tests may use
+ * readable tokens such as "team-a-token". */
+const char *rules_api_token(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	if (n == 0 || n > SECRET_MAX)
+		return "must be 1 to " STR(SECRET_MAX) " characters";
+	for (; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("-._~+/", c)))
+			break;
+	}
+	while (i < n && s[i] == '=') /* trailing padding only */
+		i++;
+	if (i != n)
+		return "must hold only letters, digits and '-._~+/', then any '=' padding";
+	return NULL;
+}
+
+/* CF-API: a Global API Key is 37 lowercase hex characters; the docs'
+ * examples use 32 (144c9defac04969c7bfad8efaa8ea194). Both are accepted. */
+const char *rules_api_key(const char *s)
+{
+	size_t n = strlen(s);
+
+	if ((n == 32 || n == 37) && is_lower_hex(s, n))
+		return NULL;
+	return "must be 32 or 37 lowercase hex characters";
+}
+
+const char *rules_service_key(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > SECRET_MAX)
+		return "must be 1 to " STR(SECRET_MAX) " characters";
+	if (has_space_or_control(s))
+		return "must not hold white space or control characters";
+	return NULL;
+}
+
+const char *const rules_token_status_default = "active";
+
+const char *rules_token_status(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "active", "disabled", "expired", NULL },
+		"must be 'active', 'disabled' or 'expired'",
+	};
+	return one_of(&statuses, s);
+}
+
+const char *rules_id(const char *s)
+{
+	return is_hex_id(s) ? NULL : "must be 32 lowercase hex characters";
+}
+
+const char *rules_policy_access(const char *s)
+{
+	static const struct one_of access = {
+		{ "allow", "deny", NULL }, "must be 'allow' or 'deny'",
+	};
+	return one_of(&access, s);
+}
+
+const char *rules_query_value(const char *s)
+{
+	return strlen(s) > QUERY_VALUE_MAX ? "longer than " STR(QUERY_VALUE_MAX) " bytes" : NULL;
+}
+
+/* cfmock's bounds on what one member holds (the spec gives none) */
+const char *rules_roles_count(int n)
+{
+	return n > RULES_ROLES_MAX ? "at most " STR(RULES_ROLES_MAX) " roles" : NULL;
+}
+
+const char *rules_policies_count(int n)
+{
+	return n > RULES_POLICIES_MAX ? "at most " STR(RULES_POLICIES_MAX) " policies" : NULL;
+}
+
+/* CF-API: members:batchCreate takes 1 to 10 (minItems, maxItems) */
+const char *rules_members_batch_count(int n)
+{
+	if (n < 1 || n > RULES_MEMBERS_BATCH_MAX)
+		return "must list 1 to " STR(RULES_MEMBERS_BATCH_MAX) " members";
+	return NULL;
+}
+
+/* cfmock's bound on a batch move (the spec gives none) */
+const char *rules_move_batch_count(int n)
+{
+	if (n < 1 || n > RULES_MOVE_BATCH_MAX)
+		return "must list 1 to " STR(RULES_MOVE_BATCH_MAX) " account ids";
+	return NULL;
+}
+
+const char *rules_id_filters_count(int n)
+{
+	if (n > RULES_ID_FILTERS_MAX)
+		return "at most " STR(RULES_ID_FILTERS_MAX) " ids may be given";
+	return NULL;
+}
