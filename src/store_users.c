@@ -96,23 +96,23 @@ static enum store_rc cred_insert(struct store *st, enum cred_kind kind, const ch
 }
 
 /* Looks the user up by credential, or by email for CRED_KEY (with
- * @need_key, the key must be that user's too). *out_status: the
- * credential's status. */
+ * @need_key, the key must be that user's too). *out_active: whether the
+ * credential is active (not disabled or expired). */
 static enum store_rc user_find(struct store *st, enum cred_kind kind, const char *secret,
-			       const char *email, int need_key, struct user *out,
-			       const char **out_status)
+			       const char *email, int need_key, struct user *out, int *out_active)
 {
 	sqlite3_stmt *stmt;
 	enum store_rc rc = STORE_NOT_FOUND;
 	int step;
 
 	if (kind == CRED_KEY && !need_key) {
-		stmt = sql_prep(st, "SELECT seq, id, tenant_admin, 'active', NULL FROM users "
+		stmt = sql_prep(st, "SELECT seq, id, tenant_admin, 1, NULL FROM users "
 				    "WHERE email = ?");
 		if (stmt)
 			sql_bind_text(stmt, 1, email);
 	} else if (kind == CRED_KEY) {
-		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status, NULL FROM users u "
+		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status = 'active', NULL "
+				    "FROM users u "
 				    "JOIN credentials c ON c.user_seq = u.seq AND c.kind = 'key' "
 				    "AND c.secret = ? WHERE u.email = ?");
 		if (stmt) {
@@ -120,7 +120,7 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 			sql_bind_text(stmt, 2, email);
 		}
 	} else {
-		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status, c.token_id "
+		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status = 'active', c.token_id "
 				    "FROM credentials c JOIN users u ON u.seq = c.user_seq "
 				    "WHERE c.kind = ? AND c.secret = ?");
 		if (stmt) {
@@ -132,21 +132,13 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 		return STORE_ERROR;
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
-		static const char *const statuses[] = { "active", "disabled", "expired" };
-		const char *status = sql_col_text(stmt, 3);
-		size_t i;
-
 		memset(out, 0, sizeof(*out));
 		out->seq = sqlite3_column_int64(stmt, 0);
 		snprintf(out->id, sizeof(out->id), "%s", sql_col_text(stmt, 1));
 		out->tenant_admin = sqlite3_column_int(stmt, 2);
 		if (sql_col_text(stmt, 4))
 			snprintf(out->token_id, sizeof(out->token_id), "%s", sql_col_text(stmt, 4));
-		/* a static string, so it outlives the statement */
-		*out_status = "active";
-		for (i = 0; status && i < ARRAY_SIZE(statuses); i++)
-			if (strcmp(status, statuses[i]) == 0)
-				*out_status = statuses[i];
+		*out_active = sqlite3_column_int(stmt, 3);
 		rc = STORE_OK;
 	} else if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
@@ -158,12 +150,12 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 enum store_rc store_users_resolve(struct store *st, enum cred_kind kind, const char *secret,
 				  const char *email, int strict, struct user *out)
 {
-	const char *status = "active";
+	int active = 1;
 	struct user_new n;
-	enum store_rc rc = user_find(st, kind, secret, email, strict, out, &status);
+	enum store_rc rc = user_find(st, kind, secret, email, strict, out, &active);
 
 	if (rc == STORE_OK)
-		return strcmp(status, "active") == 0 ? STORE_OK : STORE_CONFLICT;
+		return active ? STORE_OK : STORE_CONFLICT;
 	if (rc != STORE_NOT_FOUND || strict)
 		return rc;
 	/* CF-API: with X-Auth-Email + X-Auth-Key the email names the user; in
@@ -207,8 +199,8 @@ enum store_rc store_users_service_key_create(struct store *st, const struct user
 
 enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out)
 {
-	const char *status;
-	return user_find(st, CRED_KEY, NULL, email, 0, out, &status);
+	int active;
+	return user_find(st, CRED_KEY, NULL, email, 0, out, &active);
 }
 
 const char *const store_users_update_keys[] = {
@@ -279,8 +271,8 @@ enum store_rc store_users_update(struct store *st, const struct user *u,
 enum store_rc user_for_email(struct store *st, const char *email, int64_t *out_seq)
 {
 	struct user found;
-	const char *status;
-	enum store_rc rc = user_find(st, CRED_KEY, NULL, email, 0, &found, &status);
+	int active;
+	enum store_rc rc = user_find(st, CRED_KEY, NULL, email, 0, &found, &active);
 
 	if (rc == STORE_NOT_FOUND) {
 		struct user_new n;
