@@ -9,23 +9,28 @@
 #include "rules.h"
 #include "util.h"
 
+const char *auth_bearer(const char *h)
+{
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
 int auth_parse(const struct req *r, struct credential *out, enum err *out_top, enum err *chain,
 	       int *out_n)
 {
 	*out_n = 0;
 	*out_top = ERR_INVALID_HEADERS;
 	if (r->h_authorization) {
-		const char *v = r->h_authorization;
-		if (strncasecmp(v, "Bearer ", 7) == 0) {
-			v += 7;
-			while (*v == ' ')
-				v++;
-			if (!rules_api_token(v)) {
-				out->kind = CRED_TOKEN;
-				out->secret = v;
-				out->email = NULL;
-				return 0;
-			}
+		const char *v = auth_bearer(r->h_authorization);
+		if (v && !rules_api_token(v)) {
+			out->kind = CRED_TOKEN;
+			out->secret = v;
+			out->email = NULL;
+			return 0;
 		}
 		chain[(*out_n)++] = ERR_BAD_AUTHZ_HEADER;
 		return -1;

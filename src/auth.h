@@ -19,6 +19,11 @@ struct credential {
 	const char *email;  /* for CRED_KEY */
 };
 
+/* The token of an "Authorization: Bearer TOKEN" header @h, or NULL. The
+ * scheme is case-insensitive (RFC 9110 11.1): the control API's
+ * --admin-token is read with this too. */
+const char *auth_bearer(const char *h);
+
 /* Reads the credentials of @r. 0: *out is set. -1: *out_top is the error to
  * answer (ERR_MISSING_AUTH or ERR_INVALID_HEADERS) and, for the latter,
  * @chain holds *out_n (at most 3) header errors. Touches no state. */

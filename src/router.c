@@ -65,11 +65,11 @@ static int match(const char *pattern, char **seg, int n, const char **params)
 /* --admin-token given: the control API needs "Authorization: Bearer" it. */
 static int admin_ok(const struct req *r)
 {
-	const char *want = r->app->cfg->admin_token, *h = r->h_authorization;
+	const char *want = r->app->cfg->admin_token, *token = auth_bearer(r->h_authorization);
 
 	if (!want)
 		return 1;
-	return h && strncmp(h, "Bearer ", 7) == 0 && strcmp(h + 7, want) == 0;
+	return token && strcmp(token, want) == 0;
 }
 
 static void allow_add(struct strbuf *allow, const char *method)
