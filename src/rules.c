@@ -3,6 +3,9 @@
  * the two cannot drift apart. */
 #include "rules.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "util.h"
 
 #define STR_(x) #x
@@ -78,7 +81,8 @@ static const char *email_rule(const char *s, size_t max, const char *too_long)
 {
 	const char *at = strchr(s, '@');
 
-	if (!at || at == s || !at[1] || strchr(at + 1, '@') || has_space_or_control(s))
+	if (!at || at == s || !at[1] || strchr(at + 1, '@') || has_space_or_control(s) ||
+	    !utf8_valid(s, strlen(s)))
 		return "must be an email address";
 	return utf8_chars(s) > max ? too_long : NULL;
 }
@@ -105,18 +109,19 @@ const char *rules_abuse_contact_email(const char *s)
 	return "must be an email address or \"\"";
 }
 
+char *rules_email_key(const char *email)
+{
+	return utf8_lower(email, strlen(email), NULL);
+}
+
 int rules_email_same(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x + 32);
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y + 32);
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
+	char *ka = rules_email_key(a), *kb = rules_email_key(b);
+	int same = strcmp(ka, kb) == 0;
+
+	free(ka);
+	free(kb);
+	return same;
 }
 
 /* CF-API: an organization member is created "active" or "canceled",
@@ -254,6 +259,8 @@ const char *rules_service_key(const char *s)
 		return "must be 1 to " STR(SECRET_MAX) " characters";
 	if (has_space_or_control(s))
 		return "must not hold white space or control characters";
+	if (!utf8_valid(s, n))
+		return "must be UTF-8";
 	return NULL;
 }
 

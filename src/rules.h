@@ -16,7 +16,8 @@
  *                                organization members
  *                            90 characters: account members
  *   abuse contact email    an email of any length, or "" (none)
- *   email comparison       ASCII letters fold, as the store's COLLATE NOCASE
+ *   email comparison       Unicode simple case folding (utf8_lower), the same
+ *                          fold as the store's email_key and its filters
  *   org member status      created "active" (the default) or "canceled"; lists
  *                          filter by those, "pending" and "rejected"
  *   account member status  created "pending" (the default) or "accepted"; lists
@@ -60,6 +61,13 @@ const char *rules_account_member_email(const char *s);
 const char *rules_abuse_contact_email(const char *s);
 /* 1 if @a and @b name the same user: equal but for ASCII case. */
 int rules_email_same(const char *a, const char *b);
+/* The email's key: what two emails that are the same address share
+ * (caller frees). The store keeps it beside each user named by email. */
+char *rules_email_key(const char *email);
+/* The domain of the label cfmock shows for a user it made from an API
+ * token or a service key ("<user id>@users.cfmock.invalid"). The label is
+ * not that user's email: no X-Auth-Email reaches it (README "Credentials"). */
+#define RULES_SYNTHETIC_DOMAIN "users.cfmock.invalid"
 
 const char *rules_org_member_status(const char *s);        /* as created */
 const char *rules_org_member_status_filter(const char *s); /* as a list filters */

@@ -118,7 +118,8 @@ enum store_rc store_users_token_create(struct store *st, const struct user *u, c
 /* Adds user service key @key for @u (fixtures). STORE_CONFLICT if taken. */
 enum store_rc store_users_service_key_create(struct store *st, const struct user *u,
 					     const char *key);
-/* The user with @email (case-insensitive). */
+/* The user with @email (Unicode case folding, rules_email_key()); or, for
+ * the fixtures, the user made from a token whose label @email is. */
 enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out);
 /* The caller's own user, as GET /user answers it. */
 enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **out);

@@ -18,7 +18,8 @@ static enum store_rc account_member_seq(struct store *st, int64_t account_seq,
 }
 
 #define ACCOUNT_MEMBER_COLS \
-	"m.seq, m.id, m.status, m.roles, m.policies, u.id, u.email, u.first_name, u.last_name"
+	"m.seq, m.id, m.status, m.roles, m.policies, u.id, " USER_EMAIL("u") ", u.first_name, " \
+	"u.last_name"
 #define ACCOUNT_MEMBER_FROM "account_members m JOIN users u ON u.seq = m.user_seq"
 
 /* iam_member_with_policies. */
@@ -246,7 +247,7 @@ enum store_rc store_account_members_list(struct store *st, const struct user *u,
 	} orders[] = {
 		{ "user.first_name", "cf_lower(u.first_name)" },
 		{ "user.last_name", "cf_lower(u.last_name)" },
-		{ "user.email", "cf_lower(u.email)" },
+		{ "user.email", "cf_lower(" USER_EMAIL("u") ")" },
 		{ "status", "m.status" },
 	};
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;

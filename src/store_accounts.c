@@ -60,10 +60,17 @@ enum store_rc account_visible(struct store *st, const struct user *u, const char
 	return rc;
 }
 
-static enum store_rc account_by_seq(struct store *st, int64_t seq, cJSON **out)
+/* Account @seq as @u is shown it. */
+static enum store_rc account_by_seq(struct store *st, const struct user *u, int64_t seq,
+				    cJSON **out)
 {
-	return sql_row_by_seq(st, "SELECT " ACCOUNT_COLS " FROM " ACCOUNT_FROM " WHERE a.seq = ?", seq,
-			      account_from_row, out);
+	struct org_seen seen = ORG_SEEN_INIT;
+	enum store_rc rc = sql_row_by_seq(st, "SELECT " ACCOUNT_COLS " FROM " ACCOUNT_FROM
+					      " WHERE a.seq = ?", seq, account_from_row, out);
+
+	if (rc == STORE_OK && u)
+		account_hide_unseen(st, u, &seen, *out);
+	return rc;
 }
 
 enum store_rc store_accounts_create(struct store *st, const struct user *u,
@@ -127,7 +134,7 @@ enum store_rc store_accounts_create(struct store *st, const struct user *u,
 		rc = account_member_insert(st, NULL, seq, u->seq, "accepted", ROLE_SUPER_ADMIN,
 					   NULL, a->created_on ? a->created_on : now, NULL);
 		if (rc == STORE_OK)
-			rc = account_by_seq(st, seq, out);
+			rc = account_by_seq(st, u, seq, out);
 	}
 out:
 	sql_done(st, stmt);
@@ -141,7 +148,7 @@ enum store_rc store_accounts_get(struct store *st, const struct user *u, const c
 {
 	struct account_pos pos;
 	enum store_rc rc = account_visible(st, u, id, &pos);
-	return rc == STORE_OK ? account_by_seq(st, pos.seq, out) : rc;
+	return rc == STORE_OK ? account_by_seq(st, u, pos.seq, out) : rc;
 }
 
 enum store_rc store_accounts_update(struct store *st, const struct user *u, const char *id,
@@ -175,7 +182,7 @@ enum store_rc store_accounts_update(struct store *st, const struct user *u, cons
 		free(key);
 	}
 	if (rc == STORE_OK)
-		rc = account_by_seq(st, pos.seq, out);
+		rc = account_by_seq(st, u, pos.seq, out);
 	return sql_finish_out(st, rc, out);
 }
 
@@ -228,6 +235,7 @@ static enum store_rc org_chain(struct store *st, const struct user *u, int64_t o
 					  "SELECT " ORG_COLS " FROM up JOIN organizations o ON o.seq = up.s "
 					  "JOIN org_access a ON a.org_seq = o.seq AND a.user_seq = ?"
 					  ORG_JOINS " ORDER BY up.depth DESC");
+	struct org_seen seen = ORG_SEEN_INIT;
 	enum store_rc rc = STORE_OK;
 	cJSON *items = cJSON_CreateArray();
 	int step;
@@ -238,8 +246,11 @@ static enum store_rc org_chain(struct store *st, const struct user *u, int64_t o
 	}
 	sqlite3_bind_int64(stmt, 1, org_seq);
 	sqlite3_bind_int64(stmt, 2, u->seq);
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		cJSON_AddItemToArray(items, org_from_row(stmt));
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		cJSON *o = org_from_row(stmt);
+		org_hide_unseen(st, u, &seen, o);
+		cJSON_AddItemToArray(items, o);
+	}
 	if (step != SQLITE_DONE) {
 		rc = SQLERR(st);
 		cJSON_Delete(items);
@@ -297,6 +308,13 @@ enum store_rc store_accounts_list(struct store *st, const struct user *u, const 
 	binds_add_int(b, limit);
 	binds_add_int(b, offset);
 	rc = sql_collect(st, sql.buf, b, account_from_row, -1, out, NULL, -1, NULL, NULL);
+	if (rc == STORE_OK) {
+		struct org_seen seen = ORG_SEEN_INIT;
+		cJSON *a;
+
+		cJSON_ArrayForEach(a, *out)
+			account_hide_unseen(st, u, &seen, a);
+	}
 out:
 	binds_release(b);
 	free(b);

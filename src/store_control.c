@@ -45,8 +45,9 @@ static void add_opt_string(cJSON *o, const char *key, const char *v)
 
 static enum store_rc export_users(struct store *st, cJSON *users)
 {
-	sqlite3_stmt *stmt = sql_prep(st, "SELECT seq, id, email, first_name, last_name, telephone, "
-					  "country, zipcode, tenant_admin FROM users ORDER BY seq");
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT x.seq, x.id, " USER_EMAIL("x") ", x.first_name, "
+					  "x.last_name, x.telephone, x.country, x.zipcode, "
+					  "x.tenant_admin FROM users x ORDER BY x.seq");
 	sqlite3_stmt *creds = sql_prep(st, "SELECT kind, secret, status, token_id FROM credentials "
 					   "WHERE user_seq = ? ORDER BY kind, secret");
 	enum store_rc rc = STORE_OK;
@@ -113,7 +114,7 @@ static void export_profile(cJSON *o, sqlite3_stmt *stmt, int col)
 static enum store_rc export_account_members(struct store *st, int64_t account_seq,
 					    int64_t owner_seq, cJSON *a)
 {
-	sqlite3_stmt *stmt = sql_prep(st, "SELECT m.id, u.email, m.status, m.roles, m.policies, "
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT m.id, " USER_EMAIL("u") ", m.status, m.roles, m.policies, "
 					  "m.create_time, m.user_seq FROM account_members m "
 					  "JOIN users u ON u.seq = m.user_seq "
 					  "WHERE m.account_seq = ? ORDER BY m.seq");
@@ -165,7 +166,7 @@ static enum store_rc export_account_members(struct store *st, int64_t account_se
 /* The accounts whose org_seq is @org_seq (0: stand-alone). */
 static enum store_rc export_accounts(struct store *st, int64_t org_seq, cJSON *list)
 {
-	sqlite3_stmt *stmt = sql_prep(st, "SELECT a.seq, a.id, a.name, u.email, a.type, a.created_on, "
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT a.seq, a.id, a.name, " USER_EMAIL("u") ", a.type, a.created_on, "
 					  "a.abuse_contact_email, a.enforce_twofactor, a.business_address, "
 					  "a.business_email, a.business_name, a.business_phone, "
 					  "a.external_metadata, a.creator_seq FROM accounts a "
@@ -204,12 +205,12 @@ static enum store_rc export_accounts(struct store *st, int64_t org_seq, cJSON *l
  * members, accounts and sub-organizations. */
 static enum store_rc export_orgs(struct store *st, int64_t parent_seq, cJSON *list)
 {
-	sqlite3_stmt *stmt = sql_prep(st, "SELECT o.seq, o.id, o.name, u.email, o.create_time, "
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT o.seq, o.id, o.name, " USER_EMAIL("u") ", o.create_time, "
 					  "o.business_address, o.business_email, o.business_name, "
 					  "o.business_phone, o.external_metadata FROM organizations o "
 					  "JOIN users u ON u.seq = o.creator_seq "
 					  "WHERE o.parent_seq IS ? ORDER BY o.seq");
-	sqlite3_stmt *members = sql_prep(st, "SELECT m.id, u.email, m.status, m.create_time "
+	sqlite3_stmt *members = sql_prep(st, "SELECT m.id, " USER_EMAIL("u") ", m.status, m.create_time "
 					     "FROM org_members m JOIN users u ON u.seq = m.user_seq "
 					     "WHERE m.org_seq = ? ORDER BY m.seq");
 	enum store_rc rc = STORE_OK;

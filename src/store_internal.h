@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "rules.h"
 #include "store.h"
 
 /* Who sees what, the one rule of visibility (store.h).
@@ -160,6 +161,13 @@ void row_add_const(cJSON *o, const char *key, const char *value);
 
 /* --- users (store_users.c) --- */
 
+/* The email a user is shown with, for a users table aliased @u: its own, or
+ * for a user made from a token or a service key (no email_key; its id in
+ * "email") the label "<id>@users.cfmock.invalid". */
+#define USER_EMAIL(u) \
+	"(CASE WHEN " u ".email_key IS NULL THEN " u ".email || '@" RULES_SYNTHETIC_DOMAIN \
+	"' ELSE " u ".email END)"
+
 /* The user with @email, made (with no credentials) if there is none. */
 enum store_rc user_for_email(struct store *st, const char *email, int64_t *out_seq);
 /* The user of a member, as the Organizations-API shows it: cols are
@@ -179,6 +187,27 @@ cJSON *member_user(sqlite3_stmt *stmt, int col);
 	"LEFT JOIN organizations p ON p.seq = o.parent_seq"
 #define ORG_FROM "organizations o" ORG_JOINS
 #define ORG_COL_PROFILE 8
+
+/* What an answer may name: never an organization the caller gets 404
+ * for. A user sees an organization and all below it (the visibility rule),
+ * so what it sees of a chain is the chain's lower end; one who sees only a
+ * sub-organization (an active member of it, or its creator who lost access
+ * above) must not be shown the ids and names above it in parent,
+ * meta.hierarchy_tags or an account's managed_by. The answers are built
+ * row by row without the caller, then trimmed: org_hide_unseen() takes out
+ * of an Organization what names an organization @u does not see, and
+ * account_hide_unseen() an account's managed_by. @seen remembers the last
+ * ids looked up, so a page of siblings costs one probe. */
+struct org_seen {
+	char id[16][ID_LEN + 1];
+	unsigned char visible[16];
+	int n, next;
+};
+#define ORG_SEEN_INIT { .n = 0 }
+int org_id_seen(struct store *st, const struct user *u, struct org_seen *seen, const char *id);
+void org_hide_unseen(struct store *st, const struct user *u, struct org_seen *seen, cJSON *org);
+void account_hide_unseen(struct store *st, const struct user *u, struct org_seen *seen,
+			 cJSON *account);
 
 /* The internal key of organization @id if @u can see it. */
 enum store_rc org_visible(struct store *st, const struct user *u, const char *id,

@@ -29,7 +29,8 @@ enum store_rc access_rebuild(struct store *st, int64_t user_seq)
 }
 
 #define ORG_MEMBER_COLS \
-	"m.seq, m.id, m.status, m.create_time, m.update_time, u.id, u.email, u.first_name, " \
+	"m.seq, m.id, m.status, m.create_time, m.update_time, u.id, " USER_EMAIL("u") ", " \
+	"u.first_name, " \
 	"u.last_name"
 #define ORG_MEMBER_FROM "org_members m JOIN users u ON u.seq = m.user_seq"
 
@@ -218,7 +219,7 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 	for (i = 0; i < 4; i++) {
 		if (!f->email[i])
 			continue;
-		strbuf_adds(&where, " AND cf_lower(u.email) LIKE ? ESCAPE '\\'");
+		strbuf_adds(&where, " AND cf_lower(" USER_EMAIL("u") ") LIKE ? ESCAPE '\\'");
 		binds_add_text(b, sql_like_pattern(pre[i], f->email[i], post[i]));
 	}
 	strbuf_addf(&sql, "SELECT count(*) FROM " ORG_MEMBER_FROM "%s", where.buf);

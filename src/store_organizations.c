@@ -121,10 +121,62 @@ enum store_rc org_visible(struct store *st, const struct user *u, const char *id
 	return rc;
 }
 
-static enum store_rc org_by_seq(struct store *st, int64_t seq, cJSON **out)
+int org_id_seen(struct store *st, const struct user *u, struct org_seen *seen, const char *id)
 {
-	return sql_row_by_seq(st, "SELECT " ORG_COLS " FROM " ORG_FROM " WHERE o.seq = ?", seq,
-			      org_from_row, out);
+	int64_t seq;
+	int i, visible;
+
+	for (i = 0; i < seen->n; i++)
+		if (strcmp(seen->id[i], id) == 0)
+			return seen->visible[i];
+	/* a failed look-up hides: never show what may not be seen */
+	visible = org_visible(st, u, id, &seq) == STORE_OK;
+	i = seen->n < (int)ARRAY_SIZE(seen->id) ? seen->n++ : seen->next++ % (int)ARRAY_SIZE(seen->id);
+	snprintf(seen->id[i], sizeof(seen->id[i]), "%s", id);
+	seen->visible[i] = (unsigned char)visible;
+	return visible;
+}
+
+void org_hide_unseen(struct store *st, const struct user *u, struct org_seen *seen, cJSON *org)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(org, "meta");
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(meta, "hierarchy_tags");
+	int n = cJSON_GetArraySize(tags), cut = 0;
+
+	/* root first, the organization itself last (seen: it is answered);
+	 * what is seen is a lower end of the chain */
+	while (cut < n - 1 && !org_id_seen(st, u, seen, cJSON_GetArrayItem(tags, cut)->valuestring))
+		cut++;
+	if (!cut)
+		return;
+	while (cut--)
+		cJSON_DeleteItemFromArray(tags, 0);
+	/* the parent was among them when only the organization is left */
+	if (cJSON_GetArraySize(tags) == 1)
+		cJSON_DeleteItemFromObjectCaseSensitive(org, "parent");
+}
+
+void account_hide_unseen(struct store *st, const struct user *u, struct org_seen *seen,
+			 cJSON *account)
+{
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(account, "managed_by");
+	cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "parent_org_id");
+
+	if (cJSON_IsString(id) && !org_id_seen(st, u, seen, id->valuestring))
+		cJSON_DeleteItemFromObjectCaseSensitive(account, "managed_by");
+}
+
+/* Organization @seq as @u is shown it. */
+static enum store_rc org_by_seq(struct store *st, const struct user *u, int64_t seq,
+				cJSON **out)
+{
+	struct org_seen seen = ORG_SEEN_INIT;
+	enum store_rc rc = sql_row_by_seq(st, "SELECT " ORG_COLS " FROM " ORG_FROM
+					      " WHERE o.seq = ?", seq, org_from_row, out);
+
+	if (rc == STORE_OK && u)
+		org_hide_unseen(st, u, &seen, *out);
+	return rc;
 }
 
 enum store_rc org_parent(struct store *st, const struct user *u, const char *id,
@@ -248,7 +300,7 @@ enum store_rc store_organizations_create(struct store *st, const struct user *u,
 		return STORE_ERROR;
 	rc = org_insert(st, u, o, &seq);
 	if (rc == STORE_OK)
-		rc = org_by_seq(st, seq, out);
+		rc = org_by_seq(st, u, seq, out);
 	return sql_finish_out(st, rc, out);
 }
 
@@ -257,7 +309,7 @@ enum store_rc store_organizations_get(struct store *st, const struct user *u, co
 {
 	int64_t seq;
 	enum store_rc rc = org_visible(st, u, id, &seq);
-	return rc == STORE_OK ? org_by_seq(st, seq, out) : rc;
+	return rc == STORE_OK ? org_by_seq(st, u, seq, out) : rc;
 }
 
 enum store_rc store_organizations_update(struct store *st, const struct user *u, const char *id,
@@ -284,7 +336,7 @@ enum store_rc store_organizations_update(struct store *st, const struct user *u,
 		}
 	}
 	if (rc == STORE_OK)
-		rc = org_by_seq(st, seq, out);
+		rc = org_by_seq(st, u, seq, out);
 	return sql_finish_out(st, rc, out);
 }
 
@@ -533,6 +585,13 @@ enum store_rc store_organizations_list(struct store *st, const struct user *u,
 	strbuf_adds(&sql, " ORDER BY a.org_seq LIMIT ?");
 	binds_add_int(b, (int64_t)limit + 1);
 	rc = sql_collect(st, sql.buf, b, org_from_row, limit, out, out_last, -1, NULL, out_more);
+	if (rc == STORE_OK) {
+		struct org_seen seen = ORG_SEEN_INIT;
+		cJSON *o;
+
+		cJSON_ArrayForEach(o, *out)
+			org_hide_unseen(st, u, &seen, o);
+	}
 out:
 	binds_release(b);
 	free(b);

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "ids.h"
+#include "rules.h"
 #include "util.h"
 
 static const char *const cred_kinds[] = { "token", "key", "service_key" };
@@ -16,11 +18,11 @@ static const char *const cred_kinds[] = { "token", "key", "service_key" };
 static enum store_rc user_insert(struct store *st, const struct user_new *n, struct user *out)
 {
 	sqlite3_stmt *stmt = sql_prep(st, "INSERT INTO users(id, email, tenant_admin, first_name, "
-					  "last_name, create_time, telephone, country, zipcode) "
-					  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+					  "last_name, create_time, telephone, country, zipcode, "
+					  "email_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	char now[CLOCK_RFC3339_LEN + 1], idbuf[ID_LEN + 1];
 	const char *id = n->id, *email = n->email;
-	char *synth = NULL;
+	char *key = n->email ? rules_email_key(n->email) : NULL;
 	enum store_rc rc = STORE_OK;
 	int step;
 
@@ -33,8 +35,11 @@ static enum store_rc user_insert(struct store *st, const struct user_new *n, str
 		}
 		id = idbuf;
 	}
+	/* a user made from a token or a service key keeps its id as its
+	 * email and has no email_key: shown with its label (USER_EMAIL), and
+	 * no X-Auth-Email reaches it */
 	if (!email)
-		email = synth = xasprintf("%s@users.cfmock.invalid", id);
+		email = id;
 	clock_now(now);
 	sql_bind_text(stmt, 1, id);
 	sql_bind_text(stmt, 2, email);
@@ -45,6 +50,7 @@ static enum store_rc user_insert(struct store *st, const struct user_new *n, str
 	sql_bind_text(stmt, 7, n->telephone);
 	sql_bind_text(stmt, 8, n->country);
 	sql_bind_text(stmt, 9, n->zipcode);
+	sql_bind_text(stmt, 10, key);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_CONSTRAINT_UNIQUE)
 		rc = STORE_CONFLICT;
@@ -57,7 +63,7 @@ static enum store_rc user_insert(struct store *st, const struct user_new *n, str
 		out->tenant_admin = n->tenant_admin;
 	}
 	sql_done(st, stmt);
-	free(synth);
+	free(key);
 	return rc;
 }
 
@@ -103,21 +109,23 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 {
 	sqlite3_stmt *stmt;
 	enum store_rc rc = STORE_NOT_FOUND;
+	char *key = kind == CRED_KEY ? rules_email_key(email) : NULL;
 	int step;
 
+	/* by email_key: a user made from a token or a service key has none */
 	if (kind == CRED_KEY && !need_key) {
 		stmt = sql_prep(st, "SELECT seq, id, tenant_admin, 1, NULL FROM users "
-				    "WHERE email = ?");
+				    "WHERE email_key = ?");
 		if (stmt)
-			sql_bind_text(stmt, 1, email);
+			sql_bind_text(stmt, 1, key);
 	} else if (kind == CRED_KEY) {
 		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status = 'active', NULL "
 				    "FROM users u "
 				    "JOIN credentials c ON c.user_seq = u.seq AND c.kind = 'key' "
-				    "AND c.secret = ? WHERE u.email = ?");
+				    "AND c.secret = ? WHERE u.email_key = ?");
 		if (stmt) {
 			sql_bind_text(stmt, 1, secret);
-			sql_bind_text(stmt, 2, email);
+			sql_bind_text(stmt, 2, key);
 		}
 	} else {
 		stmt = sql_prep(st, "SELECT u.seq, u.id, u.tenant_admin, c.status = 'active', c.token_id "
@@ -128,6 +136,7 @@ static enum store_rc user_find(struct store *st, enum cred_kind kind, const char
 			sql_bind_text(stmt, 2, secret);
 		}
 	}
+	free(key);
 	if (!stmt)
 		return STORE_ERROR;
 	step = sqlite3_step(stmt);
@@ -197,10 +206,52 @@ enum store_rc store_users_service_key_create(struct store *st, const struct user
 	return cred_insert(st, CRED_SERVICE_KEY, key, u->seq, "active", NULL, NULL);
 }
 
+/* The user made from a token or a service key whose label @email is. */
+static enum store_rc labelled_user(struct store *st, const char *email, struct user *out)
+{
+	size_t n = strlen(email);
+	sqlite3_stmt *stmt;
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (n != ID_LEN + 1 + strlen(RULES_SYNTHETIC_DOMAIN) || email[ID_LEN] != '@' ||
+	    strcasecmp(email + ID_LEN + 1, RULES_SYNTHETIC_DOMAIN) != 0)
+		return STORE_NOT_FOUND;
+	stmt = sql_prep(st, "SELECT seq, id, tenant_admin FROM users "
+			    "WHERE email = substr(?, 1, 32) AND email_key IS NULL");
+	if (!stmt)
+		return STORE_ERROR;
+	sql_bind_text(stmt, 1, email);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->seq = sqlite3_column_int64(stmt, 0);
+		snprintf(out->id, sizeof(out->id), "%s", sql_col_text(stmt, 1));
+		out->tenant_admin = sqlite3_column_int(stmt, 2);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sql_done(st, stmt);
+	return rc;
+}
+
+/* The user a member's email (or a fixture's owner) names: the token user
+ * a label names, first, so that a user who sent that label as its
+ * X-Auth-Email is never taken for it; else the user with that email. */
+static enum store_rc user_by_email(struct store *st, const char *email, struct user *out)
+{
+	enum store_rc rc = labelled_user(st, email, out);
+	int active;
+
+	if (rc == STORE_NOT_FOUND)
+		rc = user_find(st, CRED_KEY, NULL, email, 0, out, &active);
+	return rc;
+}
+
 enum store_rc store_users_get_by_email(struct store *st, const char *email, struct user *out)
 {
-	int active;
-	return user_find(st, CRED_KEY, NULL, email, 0, out, &active);
+	return user_by_email(st, email, out);
 }
 
 const char *const store_users_update_keys[] = {
@@ -232,11 +283,12 @@ static cJSON *user_from_row(sqlite3_stmt *stmt)
 	return u;
 }
 
-#define USER_COLS "id, email, first_name, last_name, telephone, country, zipcode"
+#define USER_COLS \
+	"x.id, " USER_EMAIL("x") ", x.first_name, x.last_name, x.telephone, x.country, x.zipcode"
 
 enum store_rc store_users_get(struct store *st, const struct user *u, cJSON **out)
 {
-	return sql_row_by_seq(st, "SELECT " USER_COLS " FROM users WHERE seq = ?", u->seq,
+	return sql_row_by_seq(st, "SELECT " USER_COLS " FROM users x WHERE x.seq = ?", u->seq,
 			      user_from_row, out);
 }
 
@@ -271,8 +323,7 @@ enum store_rc store_users_update(struct store *st, const struct user *u,
 enum store_rc user_for_email(struct store *st, const char *email, int64_t *out_seq)
 {
 	struct user found;
-	int active;
-	enum store_rc rc = user_find(st, CRED_KEY, NULL, email, 0, &found, &active);
+	enum store_rc rc = user_by_email(st, email, &found);
 
 	if (rc == STORE_NOT_FOUND) {
 		struct user_new n;

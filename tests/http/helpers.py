@@ -6,6 +6,7 @@ and account members, roles, moves, profiles, users and token verifies.
 
 A test file imports harness and helpers (and the standard library), never
 another test file. What one file alone needs stays in that file."""
+import copy
 import re
 
 import harness
@@ -56,7 +57,9 @@ ALICE_KEY = '144c9defac04969c7bfad8efaa8ea194abcde'
 
 
 def email_headers(email, key=KEY):
-    return {'X-Auth-Email': email, 'X-Auth-Key': key}
+    """X-Auth-Email (sent as UTF-8, which http.client would send as
+    Latin-1) and X-Auth-Key."""
+    return {'X-Auth-Email': email.encode() if isinstance(email, str) else email, 'X-Auth-Key': key}
 
 
 # ---------------------------------------------------------------------------
@@ -122,6 +125,26 @@ def in_org(acct, org):
     out = dict(acct)
     out['managed_by'] = {'parent_org_id': org['id'], 'parent_org_name': org['name']}
     return out
+
+
+def seen_from(org, top):
+    """org as a caller who sees the hierarchy only from organization id
+    top down is shown it: hierarchy_tags from top, and no parent above top
+    (cfmock never names an organization the caller gets 404 for)."""
+    o = copy.deepcopy(org)
+    tags = o['meta']['hierarchy_tags']
+    o['meta']['hierarchy_tags'] = tags[tags.index(top):]
+    if o['id'] == top:
+        o.pop('parent', None)
+    return o
+
+
+def org_unseen(acct):
+    """acct as a caller who does not see its organization is shown it:
+    without managed_by (which would name that organization)."""
+    a = copy.deepcopy(acct)
+    a.pop('managed_by', None)
+    return a
 
 
 def org_account(acct):

@@ -17,7 +17,7 @@ import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, ADMIN_RO, ANALYTICS, BAD_IDS, BILLING,  # noqa: E402
                      CACHE_PURGE, DENY, DNS, JSON_CT, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID,
-                     account_member, listed, page_info)
+                     account_member, listed, org_unseen, page_info)
 
 
 # ---------------------------------------------------------------------------
@@ -414,7 +414,8 @@ class Remove(ApiTest):
         a = self.create_account('a', org=org)
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         bob = 'bob@example.com'
-        self.assertGetIs(a, auth=bob)
+        # bob does not see the organization: managed_by would name it
+        self.assertGetIs(org_unseen(a), auth=bob)
         r = self.req('DELETE', self.aurl(a, m))
         self.assertEqual(r.json, harness.ok_envelope({'id': m['id']}))
         self.assertNotFound(self.req('GET', self.url(a), auth=bob), a['id'])
@@ -430,7 +431,7 @@ class Remove(ApiTest):
         m = self.add_am(a, 'bob@example.com', 'accepted', roles=[ADMIN])
         p = self.add_am(a, 'pat@example.com', roles=[DNS])
         km = self.add_am(keep, 'bob@example.com', roles=[BILLING])
-        self.assertGetIs(a, auth='bob@example.com')
+        self.assertGetIs(org_unseen(a), auth='bob@example.com')
         r = self.req('DELETE', self.url(a))
         self.assertEqual(r.json, harness.ok_envelope({'id': a['id']}))
         for path in (self.aurl(a), self.aurl(a, m), self.aurl(a, p)):
@@ -479,10 +480,12 @@ class Visibility(ApiTest):
         acc = self.add_am(a, 'acc@example.com', 'accepted', roles=[ADMIN])
         pen = self.add_am(a, 'pen@example.com', 'pending', roles=[ADMIN])
         self.add_am(s, 'pen@example.com', 'accepted', roles=[DNS])
-        # accepted: in its list, its GET, profile and members
+        # accepted: in its list, its GET, profile and members (without
+        # managed_by, which names an organization acc does not see)
         self.assertEqual(self.list_accounts(auth='acc@example.com'),
-                         harness.ok_envelope([a], result_info=page_info(1, 20, 1, 1)))
-        self.assertGetIs(a, auth='acc@example.com')
+                         harness.ok_envelope([org_unseen(a)],
+                                             result_info=page_info(1, 20, 1, 1)))
+        self.assertGetIs(org_unseen(a), auth='acc@example.com')
         self.assertProfile(a, PROFILE, auth='acc@example.com')
         self.assertAMembers(a, [c, acc, pen], auth='acc@example.com')
         self.assertEqual(self.role_objects(a, auth='acc@example.com'), self.role_objects(a))
@@ -522,8 +525,10 @@ class Visibility(ApiTest):
         r = self.req('POST', self.url(a, '/move'), {'destination_organization_id': child['id']})
         self.assertEqual(r.status, 200, r)
         a['managed_by'] = {'parent_org_id': child['id'], 'parent_org_name': 'Child'}
-        self.assertGetIs(a, auth='bob@example.com')
-        self.assertEqual(self.list_accounts(auth='bob@example.com')['result'], [a])
+        self.assertGetIs(a)
+        # bob sees the account where it went, but no organization
+        self.assertGetIs(org_unseen(a), auth='bob@example.com')
+        self.assertEqual(self.list_accounts(auth='bob@example.com')['result'], [org_unseen(a)])
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, DNS, OTHER_PROFILE, POLICY, PROFILE, listed,  # noqa: E402
-                     page_info)
+                     org_unseen, page_info, seen_from)
 
 BOB = 'bob@example.com'        # an active member of A's root
 CARL = 'carl@example.com'      # a canceled member of A's child
@@ -310,7 +310,10 @@ class OtherUser(IsolationTest):
         self.remove(bo, bm, auth=TOKEN_B)
         r = self.req('GET', '/organizations', auth='shared@example.com')
         self.assertEqual(r.json, listed([self.get_org(ao['id'])]))
-        self.assertEqual(self.list_accounts(auth='shared@example.com')['result'], [aa, ba])
+        # still an accepted member of B's account, no longer seeing B's
+        # organization: the account without managed_by
+        self.assertEqual(self.list_accounts(auth='shared@example.com')['result'],
+                         [aa, org_unseen(ba)])
         self.assertMembers(ao, [am_])
 
 
@@ -357,8 +360,9 @@ class Members(IsolationTest):
     def test_iso_2_2_accepted_account_member_sees_that_account_only(self):
         s = self.a_state()
         dave_before = self.world(auth=DAVE)
-        self.assertEqual(self.list_accounts(auth=DAVE)['result'], [s['in_child']])
-        self.assertGetIs(s['in_child'], auth=DAVE)
+        # without managed_by, which names an organization dave does not see
+        self.assertEqual(self.list_accounts(auth=DAVE)['result'], [org_unseen(s['in_child'])])
+        self.assertGetIs(org_unseen(s['in_child']), auth=DAVE)
         self.assertEqual(self.req('GET', '/organizations', auth=DAVE).json, listed([]))
         before = self.world()
         # every organization (even the one holding its account) and every
@@ -407,7 +411,7 @@ class Members(IsolationTest):
     def test_iso_2_4_removed_members_see_nothing_at_once(self):
         s = self.a_state()
         self.assertGetIs(s['in_child'], auth=BOB)
-        self.assertGetIs(s['in_child'], auth=DAVE)
+        self.assertGetIs(org_unseen(s['in_child']), auth=DAVE)
         self.remove(s['root'], s['bob'])
         r = self.req('DELETE', self.aurl(s['in_child'], s['dave']))
         self.assertEqual(r.status, 200, r)
@@ -479,14 +483,17 @@ class Members(IsolationTest):
         r = self.req('GET', self.url(in_grand, '/organizations'), auth=BOB)
         self.assertEqual(r.json, harness.ok_envelope([full['root'], full['child'],
                                                       full['grand']]))
-        # a member of child only: child and grand, not root
+        # a member of child only: child and grand, not root, and nothing
+        # in them names root (parent, hierarchy_tags)
         self.add(s['child'], 'cleo@example.com')
-        cases = [('cleo@example.com', in_grand, [full['child'], full['grand']]),
+        child_id = s['child']['id']
+        cases = [('cleo@example.com', in_grand, [seen_from(full['child'], child_id),
+                                                 seen_from(full['grand'], child_id)]),
                  # dave sees two accounts and no organization at all
                  (DAVE, in_grand, []), (DAVE, s['in_child'], [])]
         for who, acct, want in cases:
             with self.subTest(caller=who, account=acct['name']):
-                self.assertGetIs(acct, auth=who)
+                self.assertGetIs(acct if want else org_unseen(acct), auth=who)
                 r = self.req('GET', self.url(acct, '/organizations'), auth=who)
                 self.assertEqual(r.status, 200, r)
                 names = [o['name'] for o in r.json['result']]

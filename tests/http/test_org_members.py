@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, BAD_IDS, CREATED_ON, JSON_CT, OTHER_ID, PROFILE,  # noqa: E402
-                     UNKNOWN_ID, listed, org_member, page_info)
+                     UNKNOWN_ID, listed, org_member, page_info, seen_from)
 
 
 def email_users(n, prefix='user', domain='example.com'):
@@ -838,11 +838,13 @@ class Visibility(ApiTest):
         m = self.add(child, 'bob@example.com')
         bob = 'bob@example.com'
         full = {o['id']: self.get_org(o['id']) for o in (root, other, child, grand, side)}
+        # what bob is shown: from child down (nothing names root)
+        seen = {o['id']: seen_from(full[o['id']], child['id']) for o in (child, grand)}
         # the organizations: child and grand, whole, in creation order
         r = self.req('GET', '/organizations', auth=bob)
-        self.assertEqual(r.json, listed([full[child['id']], full[grand['id']]]))
+        self.assertEqual(r.json, listed([seen[child['id']], seen[grand['id']]]))
         for o in (child, grand):
-            self.assertEqual(self.get_org(o['id'], auth=bob), full[o['id']])
+            self.assertEqual(self.get_org(o['id'], auth=bob), seen[o['id']])
             r = self.req('GET', '/organizations/%s/profile' % o['id'], auth=bob)
             self.assertEqual(r.json, self.req('GET', '/organizations/%s/profile' % o['id']).json)
         for o in (root, other, side):
@@ -867,10 +869,10 @@ class Visibility(ApiTest):
         self.assertEqual(r.json, listed([]))
         r = self.req('GET', '/organizations', auth=bob,
                      query={'containing.account': accts['grand']['id']})
-        self.assertEqual(r.json, listed([full[child['id']], full[grand['id']]]))
+        self.assertEqual(r.json, listed([seen[child['id']], seen[grand['id']]]))
         r = self.req('GET', '/organizations', auth=bob,
                      query={'containing.organization': grand['id']})
-        self.assertEqual(r.json, listed([full[child['id']]]))     # above grand, not root
+        self.assertEqual(r.json, listed([seen[child['id']]]))     # above grand, not root
         # A's view did not change
         r = self.req('GET', '/organizations', query={'page_size': 1000})
         self.assertEqual(r.json['result_info'], {'total_size': 5})
@@ -881,7 +883,8 @@ class Visibility(ApiTest):
         self.add(grand, 'bob@example.com')
         bob = 'bob@example.com'
         r = self.req('GET', '/organizations', auth=bob)
-        self.assertEqual(r.json, listed([self.get_org(other['id']), self.get_org(grand['id'])]))
+        self.assertEqual(r.json, listed([seen_from(self.get_org(other['id']), other['id']),
+                                         seen_from(self.get_org(grand['id']), grand['id'])]))
         self.assertEqual(self.list_accounts(auth=bob), harness.ok_envelope(
             [accts['grand'], accts['other']], result_info=page_info(1, 20, 2, 2)))
         # a membership of the root as well: everything below it, once each
@@ -916,8 +919,11 @@ class Visibility(ApiTest):
         grand = self.get_org(grand['id'])
         self.assertEqual(grand['name'], 'Grand 2')
         sub = self.create_org('Bob sub', parent=child, auth=bob)
-        self.assertEqual(sub['meta']['hierarchy_tags'], [root['id'], child['id'], sub['id']])
-        self.assertEqual(self.get_org(sub['id']), sub)             # A sees it too
+        # bob is shown it from child down; A sees it too, whole
+        self.assertEqual(sub['meta']['hierarchy_tags'], [child['id'], sub['id']])
+        self.assertEqual(self.get_org(sub['id'])['meta']['hierarchy_tags'],
+                         [root['id'], child['id'], sub['id']])
+        self.assertEqual(seen_from(self.get_org(sub['id']), child['id']), sub)
         made = self.create_account('bob made', org=sub, auth=bob)
         self.assertGetIs(made)
         carol = self.add(grand, 'carol@example.com', auth=bob)
@@ -934,7 +940,7 @@ class Visibility(ApiTest):
         self.assertEqual(self.get_org(child['id'])['profile'], PROFILE)
         # carol, added by bob, sees grand only
         r = self.req('GET', '/organizations', auth='carol@example.com')
-        self.assertEqual(r.json, listed([grand]))
+        self.assertEqual(r.json, listed([seen_from(grand, grand['id'])]))
 
     def test_mem_6_5_containing_user(self):
         root, other, child, grand, side, accts = self.tree()
@@ -955,7 +961,8 @@ class Visibility(ApiTest):
         carol_id = self.user_id('carol@example.com')
         self.assertEqual(listed_for(carol_id), listed([full[root['id']], full[side['id']]]))
         # restricted to what the caller sees: bob does not see root
-        self.assertEqual(listed_for(bob_id, auth='bob@example.com'), listed([full[child['id']]]))
+        self.assertEqual(listed_for(bob_id, auth='bob@example.com'),
+                         listed([seen_from(full[child['id']], child['id'])]))
         self.assertEqual(listed_for(carol_id, auth='bob@example.com'), listed([]))
         # combined with other filters, and paged
         self.assertEqual(listed_for(bob_id, extra=[('parent.id', 'null')]),
@@ -1003,7 +1010,8 @@ class Visibility(ApiTest):
         grand = self.create_org('Grand', parent=child)
         great = self.create_org('Great', parent=grand)
         self.assertEqual(bob_orgs(), (['Child', 'Grand', 'Great'], 3))
-        self.assertEqual(self.get_org(great['id'], auth=bob), self.get_org(great['id']))
+        self.assertEqual(self.get_org(great['id'], auth=bob),
+                         seen_from(self.get_org(great['id']), child['id']))
         # an account made in it afterwards
         deep = self.create_account('deep', org=great)
         self.assertEqual(bob_accounts(), (['deep'], 1))
@@ -1029,7 +1037,7 @@ class Visibility(ApiTest):
         # a sub-organization bob makes is A's to see as well, and bob's
         mine = self.create_org('Bob made', parent=grand, auth=bob)
         self.assertEqual(bob_orgs(), (['Child', 'Grand', 'Bob made'], 3))
-        self.assertEqual(self.get_org(mine['id']), mine)
+        self.assertEqual(seen_from(self.get_org(mine['id']), child['id']), mine)
 
     def test_mem_6_7_removed_and_added_again(self):
         org = self.create_org('Org')
@@ -1083,7 +1091,9 @@ class Visibility(ApiTest):
         sub = self.create_org('Bob sub', parent=child, auth=bob)
         self.remove(child, below, auth=owner)
         sees(bob, ['Bob own', 'Bob sub'], 0)
-        self.assertEqual(self.get_org(sub['id'], auth=bob), self.get_org(sub['id'], auth=owner))
+        # bob no longer sees child: sub without it, as parent or in its tags
+        self.assertEqual(self.get_org(sub['id'], auth=bob),
+                         seen_from(self.get_org(sub['id'], auth=owner), sub['id']))
         self.assertOrgNotFound(self.req('GET', '/organizations/' + child['id'], auth=bob),
                                child['id'])
         self.assertNotFound(self.req('GET', self.url(acct), auth=bob), acct['id'])

@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, ALICE_KEY, DNS, HEX32, JSON_CT, KEY,  # noqa: E402
-                     MISSING_AUTH, PROFILE, UNKNOWN_ID, USER_KEYS, email_headers, listed, page_info)
+                     MISSING_AUTH, PROFILE, UNKNOWN_ID, USER_KEYS, email_headers, listed,
+                     org_unseen, page_info)
 
 PATCHABLE = {'first_name': 60, 'last_name': 60, 'telephone': 20, 'zipcode': 20, 'country': 30}
 # the fixtures of the strict-mode tests
@@ -398,8 +399,10 @@ class Strict(FixtureTest):
                          harness.ok_envelope([web, sandbox], result_info=page_info(1, 20, 2, 2)))
         self.assertEqual(self.list_accounts(auth='bob-token'),
                          harness.ok_envelope([web], result_info=page_info(1, 20, 1, 1)))
+        # carol, an account member who sees no organization, without managed_by
         self.assertEqual(self.list_accounts(auth='carol-token'),
-                         harness.ok_envelope([web], result_info=page_info(1, 20, 1, 1)))
+                         harness.ok_envelope([org_unseen(web)],
+                                             result_info=page_info(1, 20, 1, 1)))
         # the fixture's members
         env = self.list_members(ORG_ID, {'page_size': 1000}, auth='alice-token')
         self.assertEqual([(m['user']['email'], m['status']) for m in env['result']],
