@@ -23,6 +23,11 @@ static int is_name(const char *s, size_t n)
 	return 1;
 }
 
+const char *framing_method_check(const char *method)
+{
+	return is_name(method, strlen(method)) ? NULL : "the request method is not a token";
+}
+
 /* RFC 9110 5.5: field-value bytes are VCHAR, obs-text, SP and HTAB. */
 static int is_value(const char *s, size_t n)
 {

@@ -43,4 +43,8 @@ struct framing_header {
 const char *framing_check(const struct framing_header *h, size_t n, const char *raw,
 			  size_t raw_len, int *out_status, int *out_index);
 
+/* NULL if @method is a token (RFC 9110 9.1: method = token), else a
+ * reason. libmicrohttpd takes any bytes up to the first space. */
+const char *framing_method_check(const char *method);
+
 #endif

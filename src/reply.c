@@ -15,8 +15,11 @@ static void set_body(struct req *r, int status, cJSON *body)
 	r->replied = 1;
 	r->status = status;
 	if (body) {
+		/* every answer is UTF-8: what an answer echoes of a request
+		 * (a method, a path, a journalled body) may not be */
 		r->reply_body = cJSON_PrintUnformatted(body);
 		r->reply_len = strlen(r->reply_body);
+		r->reply_body = utf8_repair(r->reply_body, &r->reply_len);
 		cJSON_Delete(body);
 	}
 }
@@ -187,19 +190,8 @@ static void add_error(cJSON *errors, enum err e, ...)
 void reply_no_route(struct req *r)
 {
 	cJSON *errors = cJSON_CreateArray();
-	char *shown = NULL;
 
-	/* the path goes into the message: bytes that are not UTF-8 would make
-	 * the answer invalid JSON, so they show as '?' */
-	if (!utf8_valid(r->path, strlen(r->path))) {
-		char *p;
-		shown = xstrdup(r->path);
-		for (p = shown; *p; p++)
-			if ((unsigned char)*p >= 0x80)
-				*p = '?';
-	}
-	add_error(errors, ERR_NO_ROUTE_ID, shown ? shown : r->path);
-	free(shown);
+	add_error(errors, ERR_NO_ROUTE_ID, r->path);
 	add_error(errors, ERR_NO_ROUTE);
 	send_errors(r, err_info(ERR_NO_ROUTE_ID)->status, GW, errors);
 }

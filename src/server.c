@@ -486,6 +486,11 @@ static int refuse_framing(struct MHD_Connection *c, struct req *r, const char *m
 	int status, at;
 	size_t i;
 
+	if ((why = framing_method_check(method))) {
+		r->close = 1;
+		reply_error(r, ERR_BAD_FRAMING, why);
+		return 1;
+	}
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, add_header, &l);
 	why = framing_check(l.h, l.n, ci ? method : NULL, ci ? ci->header_size : 0, &status, &at);
 	r->close = why != NULL;
@@ -732,8 +737,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void log_access(const struct req *r, struct MHD_Connection *c, int json)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char when[CLOCK_RFC3339_LEN + 1], addr[INET6_ADDRSTRLEN] = "-";
+	char when[CLOCK_RFC3339_LEN + 1], addr[INET6_ADDRSTRLEN] = "-", *line;
 	struct timespec ts;
+	size_t len;
 
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -748,7 +754,6 @@ static void log_access(const struct req *r, struct MHD_Connection *c, int json)
 	clock_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
 	if (json) {
 		cJSON *o = cJSON_CreateObject();
-		char *line;
 
 		cJSON_AddStringToObject(o, "time", when);
 		cJSON_AddStringToObject(o, "remote", addr);
@@ -759,13 +764,19 @@ static void log_access(const struct req *r, struct MHD_Connection *c, int json)
 		if (r->user.seq)
 			cJSON_AddStringToObject(o, "user_id", r->user.id);
 		line = cJSON_PrintUnformatted(o);
-		printf("%s\n", line);
-		free(line);
+		len = strlen(line);
 		cJSON_Delete(o);
 	} else {
-		printf("%s %s %s %s %d %lldus\n", when, addr, r->method, r->path,
-		       r->replied ? r->status : 0, (long long)(mono_us() - r->start_us));
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "%s %s %s %s %d %lldus", when, addr, r->method, r->path,
+			    r->replied ? r->status : 0, (long long)(mono_us() - r->start_us));
+		line = strbuf_detach(&sb, &len);
 	}
+	/* a method or path that is not UTF-8 is logged with U+FFFD for its
+	 * odd bytes, so that every line is text (and JSON lines parse) */
+	line = utf8_repair(line, &len);
+	printf("%s\n", line);
+	free(line);
 	fflush(stdout);
 }
 

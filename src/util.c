@@ -193,43 +193,6 @@ int is_hex_id(const char *s)
 	return s && is_lower_hex(s, 32);
 }
 
-int utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		uint32_t cp;
-		size_t n, k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3, cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (len - i <= n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* The code point at @s (at most @len bytes) and its length, or 0 if the
  * bytes there are not well-formed UTF-8. */
 static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
@@ -259,6 +222,39 @@ static size_t utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 	    (*cp >= 0xd800 && *cp <= 0xdfff))
 		return 0;
 	return n + 1;
+}
+
+/* The length of the run of ASCII bytes at the start of @s, read a word at
+ * a time: most of what cfmock checks is ASCII. */
+static size_t ascii_run(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof(w));
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+int utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while ((i += ascii_run(s + i, len - i)) < len) {
+		uint32_t cp;
+		size_t n = utf8_next(s + i, len - i, &cp);
+
+		if (!n)
+			return 0;
+		i += n;
+	}
+	return 1;
 }
 
 static size_t utf8_put(uint32_t cp, unsigned char *out)
@@ -316,6 +312,33 @@ char *utf8_lower(const char *str, size_t len, size_t *out_len)
 	if (out_len)
 		*out_len = (size_t)(o - out);
 	return (char *)out;
+}
+
+char *utf8_repair(char *str, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i = 0;
+
+	if (utf8_valid(str, *len))
+		return str;
+	while (i < *len) {
+		size_t run = ascii_run(s + i, *len - i), n;
+		uint32_t cp;
+
+		strbuf_add(&sb, str + i, run);
+		if ((i += run) >= *len)
+			break;
+		if ((n = utf8_next(s + i, *len - i, &cp))) {
+			strbuf_add(&sb, str + i, n);
+			i += n;
+		} else {
+			strbuf_adds(&sb, "\xef\xbf\xbd"); /* U+FFFD */
+			i++;
+		}
+	}
+	free(str);
+	return strbuf_detach(&sb, len);
 }
 
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)

@@ -70,6 +70,10 @@ int is_lower_hex(const char *s, size_t n);
 /* 1 if the @len bytes at @s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
+/* @s (@len bytes, malloc'd) as valid UTF-8: itself if it is, else a new
+ * string, with U+FFFD for each byte that starts no well-formed sequence,
+ * and @s freed. What only echoes outside input goes through this. */
+char *utf8_repair(char *s, size_t *len);
 /* The number of characters in the valid UTF-8 string @s. */
 size_t utf8_chars(const char *s);
 /* @s (@len bytes) lower-cased character by character over all of Unicode

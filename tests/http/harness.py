@@ -70,6 +70,7 @@ class Server:
                                      stderr=subprocess.PIPE, env=full_env,
                                      preexec_fn=preexec)
         self.stdout_lines = []
+        self.stdout_raw = []            # the same lines, as bytes
         self.stderr = b''
         first = self._read_first_line()
         if not first.startswith('cfmock listening on http://'):
@@ -96,6 +97,7 @@ class Server:
     def _drain(self):
         def out():
             for line in self.proc.stdout:
+                self.stdout_raw.append(line)
                 self.stdout_lines.append(line.decode('utf-8', 'replace'))
 
         def err():

@@ -81,6 +81,16 @@ class Smuggling(FramingTest):
         self.assertRefused(data, 400, framing_error(
             6012, 'malformed request framing: two Content-Length headers that differ'))
 
+    def test_frame_1_1b_a_method_that_is_not_a_token(self):
+        # RFC 9110 9.1: method = token. libmicrohttpd takes any bytes up to
+        # the first space; cfmock refuses the request and closes.
+        for method in [b'G\xffT', b'G\x01T', b'P\xc3\xa9ST', b'GE(T', b'GET\x7f']:
+            with self.subTest(method=method):
+                data = head(b'Content-Type: application/json', b'Content-Length: 2',
+                            method=method) + b'{}' + hidden_request()
+                self.assertRefused(data, 400, framing_error(
+                    6012, 'malformed request framing: the request method is not a token'))
+
     def test_frame_1_2_the_same_content_length_twice_is_one(self):
         body = b'{"name":"twice"}'
         data = head(b'Content-Type: application/json', b'Content-Length: %d' % len(body),

@@ -63,6 +63,18 @@ static const char *check(struct section *s, int *status, int *index)
 	return framing_check(s->h, s->n, s->raw, s->len, status, index);
 }
 
+TEST("framing: a method is a token")
+{
+	CHECK(framing_method_check("GET") == NULL);
+	CHECK(framing_method_check("M-SEARCH") == NULL);
+	CHECK(framing_method_check("BREW") == NULL);
+	CHECK(framing_method_check("G\xffT") != NULL);
+	CHECK(framing_method_check("P\xc3\xa9ST") != NULL);
+	CHECK(framing_method_check("G\x01T") != NULL);
+	CHECK(framing_method_check("GE(T") != NULL);
+	CHECK(framing_method_check("") != NULL);
+}
+
 TEST("framing: a plain request passes, with empty and padded values")
 {
 	static const char *const lines[] = { "Host: x", "X-Empty:", "Authorization:   Bearer t  ",

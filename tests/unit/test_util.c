@@ -48,6 +48,33 @@ TEST("util: utf8_valid accepts UTF-8 and refuses the rest")
 	CHECK(!utf8_valid("a\x80", 2));
 }
 
+static int repaired_is(const char *in, size_t len, const char *want)
+{
+	char *s = xstrndup(in, len);
+	size_t n = len;
+	int ok;
+
+	s = utf8_repair(s, &n);
+	ok = n == strlen(want) && memcmp(s, want, n) == 0 && s[n] == '\0';
+	free(s);
+	return ok;
+}
+
+TEST("util: utf8_repair keeps UTF-8 and shows each stray byte as U+FFFD")
+{
+	CHECK(repaired_is("plain", 5, "plain"));
+	CHECK(repaired_is("caf\xc3\xa9", 5, "caf\xc3\xa9"));
+	CHECK(repaired_is("a\xff" "b", 3, "a\xef\xbf\xbd" "b"));
+	CHECK(repaired_is("\xc3", 1, "\xef\xbf\xbd"));                          /* truncated */
+	CHECK(repaired_is("\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"));          /* overlong */
+	CHECK(repaired_is("\xed\xa0\x80", 3,
+			  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));               /* surrogate */
+	CHECK(repaired_is("x\xe2\x82\xac\x80" "y", 6, "x\xe2\x82\xac\xef\xbf\xbd" "y"));
+	/* a run of ASCII longer than a word, then a stray byte */
+	CHECK(repaired_is("0123456789abcdef\xfe", 17, "0123456789abcdef\xef\xbf\xbd"));
+	CHECK(repaired_is("", 0, ""));
+}
+
 TEST("util: parse_int64 takes whole numbers in range only")
 {
 	int64_t v = 0;
