@@ -135,6 +135,10 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a write past a file-size limit (ulimit -f) fails with EFBIG, and
+	 * SQLite's error answers 500 / 1099 as on a full disk, instead of
+	 * the signal killing the server */
+	signal(SIGXFSZ, SIG_IGN);
 
 	memset(&app, 0, sizeof(app));
 	app.cfg = &cfg;

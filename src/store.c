@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ids.h"
@@ -43,6 +44,7 @@ struct checkpointer {
 	int wanted;
 	int stopping;
 	int copied; /* the WAL's pages copied by the last pass */
+	int stuck;  /* warned that the WAL cannot be copied back */
 };
 
 enum store_rc sql_error(struct store *st, const char *file, int line)
@@ -442,13 +444,28 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 
 	if (pages >= CKPT_CAP) {
 		/* (the write lock is free: SQLite calls this after it) */
-		int rc;
+		int rc, log = 0, copied = 0;
 
 		pthread_mutex_lock(&c->pass);
-		rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
 		pthread_mutex_unlock(&c->pass);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			error("sqlite: checkpoint: %s", sqlite3_errmsg(db));
+		else if (rc == SQLITE_OK && log - copied >= CKPT_CAP && !c->stuck) {
+			/* only a reader of an older state stops a pass (cfmock's
+			 * own reads end with each turn of the loop): another
+			 * process holding a read transaction open */
+			struct stat sb;
+			const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db, name));
+
+			c->stuck = 1;
+			warning("%s holds %d pages (%lld MiB) that cannot be copied back into "
+			      "the database: another process (a sqlite3 shell?) holds a read "
+			      "transaction open on it, and the WAL grows until that reader ends",
+			      wal, log, stat(wal, &sb) == 0 ? (long long)sb.st_size / 1048576 : -1LL);
+		} else if (rc == SQLITE_OK && log - copied < CKPT_PAGES) {
+			c->stuck = 0;
+		}
 	} else if (pages >= CKPT_PAGES) {
 		pthread_mutex_lock(&c->lock);
 		if (c->copied > pages) /* the WAL started again */

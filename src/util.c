@@ -103,15 +103,28 @@ void bug_at(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+static void log_line(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "cfmock: %s: ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("cfmock: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_line("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line("warning", fmt, ap);
+	va_end(ap);
 }
 
 void util_init_json_hooks(void)

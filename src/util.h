@@ -45,6 +45,8 @@ NORETURN void bug_at(const char *file, int line, const char *fmt, ...) PRINTF_LI
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
 /* Logs "cfmock: error: <msg>" to stderr and returns -1. */
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Logs "cfmock: warning: <msg>" to stderr: the server goes on as it is. */
+void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* Installs xmalloc/free as cJSON's allocator. */
 void util_init_json_hooks(void);
