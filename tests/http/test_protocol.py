@@ -200,10 +200,13 @@ class Limits(harness.ServerTest):
                     'Authorization: Bearer t\r\nContent-Type: application/json\r\n'
                     'Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n')
             s.sendall(head.encode())
-            for _ in range(4):
-                s.sendall(b'400\r\n' + b' ' * 1024 + b'\r\n')
-            s.sendall(b'0\r\n\r\n')
-            data = harness.read_to_close(s)
+            try:
+                for _ in range(4):
+                    s.sendall(b'400\r\n' + b' ' * 1024 + b'\r\n')
+                s.sendall(b'0\r\n\r\n')
+            except (BrokenPipeError, ConnectionResetError):
+                pass    # answered and closed as soon as the body passed the limit
+            data = harness.read_to_close(s, reset_ok=True)
         finally:
             s.close()
         self.assertTrue(data.startswith(b'HTTP/1.1 413'), data[:100])
