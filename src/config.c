@@ -39,7 +39,7 @@ static const struct flag {
 	{ "max-body-bytes", "CFMOCK_MAX_BODY_BYTES", OPT_MAX_BODY, "N", "largest request body; larger is 413 (default 1048576)" },
 	{ "conn-timeout", "CFMOCK_CONN_TIMEOUT", OPT_CONN_TIMEOUT, "SECS", "close a connection idle this long (default 30)" },
 	{ "request-timeout", "CFMOCK_REQUEST_TIMEOUT", OPT_REQUEST_TIMEOUT, "SECS", "close a connection whose request (headers and body) takes longer to arrive (default 30)" },
-	{ "max-connections", "CFMOCK_MAX_CONNECTIONS", OPT_MAX_CONNS, "N", "connections served at once (default 512)" },
+	{ "max-connections", "CFMOCK_MAX_CONNECTIONS", OPT_MAX_CONNS, "N", "connections served at once, 16 more kept for /_cfmock (default 512)" },
 	{ "admin-token", "CFMOCK_ADMIN_TOKEN", OPT_ADMIN_TOKEN, "TOKEN", "the control API (/_cfmock) needs 'Authorization: Bearer TOKEN' (default: open)" },
 	{ "journal-size", "CFMOCK_JOURNAL_SIZE", OPT_JOURNAL_SIZE, "N", "requests kept for GET /_cfmock/requests; 0 keeps none (default 1000)" },
 	{ "max-snapshots", "CFMOCK_MAX_SNAPSHOTS", OPT_MAX_SNAPSHOTS, "N", "snapshots kept in memory at most (default 32)" },

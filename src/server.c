@@ -61,6 +61,7 @@ struct tracked {
 	int64_t deadline_us; /* 0: none (a request is being answered) */
 	int receiving;       /* a request may be arriving (not yet whole) */
 	int cut;
+	int client;          /* it has carried a /client/v4 request */
 	struct tracked *prev, *next;
 };
 
@@ -111,6 +112,7 @@ struct server {
 	pthread_cond_t wake;
 	struct delayed *delayed; /* soonest first */
 	struct tracked *tracked; /* every open connection */
+	unsigned nclient;        /* how many carried a /client/v4 request */
 	int stopping;
 	int timer_started;
 };
@@ -124,6 +126,7 @@ struct server {
  * halved the requests per second; 128 KiB costs 6% against 64 KiB
  * (measured with bench/). */
 #define CONN_MEMORY_LIMIT (128 * 1024)
+#define CONTROL_RESERVE 16 /* connections past --max-connections, for /_cfmock */
 #define URI_MAX (8 * 1024)
 #define HEADERS_MAX (16 * 1024)
 #define QUERY_PARAMS_MAX 256
@@ -267,6 +270,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		*socket_context = t;
 	} else if ((t = *socket_context)) {
 		s->run_again = 1;
+		s->nclient -= (unsigned)t->client;
 		if (t->prev)
 			t->prev->next = t->next;
 		else
@@ -512,6 +516,38 @@ static int refuse_framing(struct MHD_Connection *c, struct req *r, const char *m
 	return 1;
 }
 
+/* Replies (and returns 1) when @r would make one connection more than
+ * --max-connections carry /client/v4 requests. libmicrohttpd accepts
+ * CONTROL_RESERVE connections more than that, so that /_cfmock/health and
+ * DELETE /_cfmock/faults answer while requests held by a latency fault fill
+ * every other slot; a /client/v4 request on one of those is refused and
+ * its connection closed. A connection counts from its first /client/v4
+ * request until it closes (an idle keep-alive one included). */
+static int refuse_crowd(struct server *s, struct MHD_Connection *c, struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked *t = ci ? ci->socket_context : NULL;
+	unsigned max = s->app->cfg->max_conns;
+	int refused = 0;
+
+	if (!t || strncmp(r->path, "/_cfmock", 8) == 0)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	if (!t->client && s->nclient >= max) {
+		refused = 1;
+	} else if (!t->client) {
+		t->client = 1;
+		s->nclient++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!refused)
+		return 0;
+	r->close = 1;
+	reply_error(r, ERR_TOO_MANY_CONNECTIONS, max);
+	return 1;
+}
+
 /* Answers @r, replied while its body is still arriving, and closes the
  * connection. libmicrohttpd 0.9.75 takes a response only before the first
  * byte of a body or after the last, so the answer is written to the socket
@@ -659,6 +695,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
 		if (refuse_framing(c, r, method))
+			return send_reply(s, c, r);
+		if (refuse_crowd(s, c, r))
 			return send_reply(s, c, r);
 		/* A body declared larger than the limit is refused before a byte
 		 * of it is read; the connection is then closed. */
@@ -1022,7 +1060,7 @@ struct server *server_start(struct app *app, char **err)
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns + CONTROL_RESERVE,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		*err = xasprintf("cannot start the HTTP server on %s:%d", cfg->bind, s->port);

@@ -7,6 +7,7 @@ source.pointer, 404 / 1404), and that /_cfmock is never touched.
 Every test gets a fresh server (seed 1, fake clock). Latency is checked by
 order and lower bounds only: the machine may be busy."""
 import http.client
+import json
 import os
 import socket
 import sys
@@ -185,6 +186,63 @@ class Actions(FaultTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json, harness.ok_envelope([], result_info={
             'page': 1, 'per_page': 20, 'count': 0, 'total_count': 0, 'total_pages': 0}))
+
+    def test_flt_3_1b_held_requests_leave_room_for_the_control_api(self):
+        """Requests held by a latency fault keep their connections. Once
+        they fill --max-connections, the control API is still reached on
+        the connections kept for it, and anything else there answers 503 /
+        6014 and is closed."""
+        srv = self.server('--max-connections', '4')
+        rule = self.add_fault({'path': '/user', 'action': {'type': 'latency', 'ms': 4000}},
+                              srv=srv)
+        held = []
+        try:
+            for _ in range(4):
+                s = socket.create_connection((srv.host, srv.port), timeout=30)
+                s.sendall(b'GET /client/v4/user HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ' +
+                          TOKEN_A.encode() + b'\r\n\r\n')
+                held.append(s)
+            deadline = time.monotonic() + 20
+            while self.fault(rule['id'], srv)['hits'] < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(self.fault(rule['id'], srv)['hits'], 4)
+            # every slot is held: the control API answers all the same
+            self.assertEqual(srv.request('GET', '/_cfmock/health', auth=None, timeout=5).status,
+                             200)
+            # a fifth client request is refused at once, in the envelope
+            s = socket.create_connection((srv.host, srv.port), timeout=5)
+            try:
+                s.sendall(b'GET /client/v4/organizations HTTP/1.1\r\nHost: x\r\n'
+                          b'Authorization: Bearer ' + TOKEN_A.encode() + b'\r\n\r\n')
+                status, headers, body = harness.read_http_response(s, 5)
+                self.assertEqual(status, 503)
+                self.assertEqual(headers.get('connection'), 'close')
+                self.assertEqual(json.loads(body), {
+                    'success': False, 'messages': [], 'result': None,
+                    'errors': [{'code': 6014, 'message': '4 connections are already open to '
+                                '/client/v4 (--max-connections): try again later'}]})
+                self.assertEqual(s.recv(1), b'')
+            finally:
+                s.close()
+            # and the fault can be taken away
+            r = srv.request('DELETE', '/_cfmock/faults', auth=None, timeout=5)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(self.faults(srv), [])
+            # the held requests are answered when their time is up
+            for s in held:
+                status, _, body = harness.read_http_response(s, 30)
+                self.assertEqual(status, 200, body)
+        finally:
+            for s in held:
+                s.close()
+        # their connections closed, client requests are served again
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            r = srv.request('GET', '/organizations', timeout=5)
+            if r.status == 200:
+                break
+            time.sleep(0.1)
+        self.assertEqual(r.status, 200, r)
 
     def test_flt_3_2_latency_then_a_write_happens(self):
         self.add_fault({'path': '/organizations', 'method': 'POST', 'times': 1,
