@@ -408,6 +408,40 @@ static void sql_cf_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, low, (int)len, free);
 }
 
+/* cf_match(folded, filter, how): 1 if the text @folded holds the text
+ * @filter as enum match @how says (both already folded), else 0. Bytes are
+ * compared: UTF-8 is self-synchronising, so a substring of bytes is one of
+ * characters. */
+static void sql_cf_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *h = (const char *)sqlite3_value_text(argv[0]);
+	size_t hl = (size_t)sqlite3_value_bytes(argv[0]);
+	const char *n = (const char *)sqlite3_value_text(argv[1]);
+	size_t nl = (size_t)sqlite3_value_bytes(argv[1]);
+	int hit;
+
+	(void)argc;
+	if (!h || !n) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	switch ((enum match)sqlite3_value_int(argv[2])) {
+	case MATCH_EQUAL:
+		hit = hl == nl && memcmp(h, n, nl) == 0;
+		break;
+	case MATCH_PREFIX:
+		hit = hl >= nl && memcmp(h, n, nl) == 0;
+		break;
+	case MATCH_SUFFIX:
+		hit = hl >= nl && memcmp(h + hl - nl, n, nl) == 0;
+		break;
+	default:
+		hit = nl == 0 || memmem(h, hl, n, nl) != NULL;
+		break;
+	}
+	sqlite3_result_int(ctx, hit);
+}
+
 static void *ckpt_main(void *arg)
 {
 	struct checkpointer *c = arg;
@@ -568,6 +602,9 @@ struct store *store_open(const char *path, char **err)
 	sqlite3_create_function(st->db, "cf_lower", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_cf_lower, NULL, NULL);
+	sqlite3_create_function(st->db, "cf_match", 3,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_match, NULL, NULL);
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL with synchronous=NORMAL: a write that was answered survives a
 	 * crash of the process (the OS holds the log); only a power loss can
@@ -717,21 +754,13 @@ void binds_release(struct binds *b)
 	b->n = 0;
 }
 
-char *sql_like_pattern(const char *pre, const char *str, const char *post)
+void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum match how,
+	       const char *value)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *low = utf8_lower(str, strlen(str), NULL);
-	const char *s;
-
-	strbuf_adds(&sb, pre);
-	for (s = low; *s; s++) {
-		if (*s == '\\' || *s == '%' || *s == '_')
-			strbuf_add(&sb, "\\", 1);
-		strbuf_add(&sb, s, 1);
-	}
-	strbuf_adds(&sb, post);
-	free(low);
-	return strbuf_detach(&sb, NULL);
+	if (!value)
+		return;
+	strbuf_addf(sql, " AND cf_match(%s, ?, %d)", folded, (int)how);
+	binds_add_text(b, utf8_lower(value, strlen(value), NULL));
 }
 
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,

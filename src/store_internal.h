@@ -120,6 +120,8 @@ int sql_load_secret(struct store *st);
 
 /* --- the list runner (store.c) --- */
 
+struct strbuf; /* util.h */
+
 /* Values to bind, in order, for a query built from fragments. Text values
  * are owned by the list. */
 struct binds {
@@ -135,9 +137,17 @@ void binds_add_int(struct binds *b, int64_t i);
 /* Takes ownership of @s. */
 void binds_add_text(struct binds *b, char *s);
 void binds_release(struct binds *b);
-/* A LIKE pattern (ESCAPE '\') matching @s lower-cased and literally,
- * between @pre and @post ("%" or ""), for use against cf_lower(column). */
-char *sql_like_pattern(const char *pre, const char *str, const char *post);
+/* How a name or email filter compares: with the whole value, its start,
+ * its end, or anywhere in it. */
+enum match { MATCH_EQUAL, MATCH_PREFIX, MATCH_SUFFIX, MATCH_CONTAINS };
+/* Appends " AND cf_match(@folded, ?, @how)" and binds @value folded by
+ * utf8_lower(); nothing when @value is NULL. @folded is SQL whose value is
+ * folded the same way (cf_lower(column), or a column kept folded).
+ * cf_match compares bytes in linear time (memcmp, memmem), so a filter
+ * costs a row at most the two lengths, never their product as LIKE's
+ * backtracking did. */
+void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum match how,
+	       const char *value);
 /* The count of a query built in @sql with @b. */
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,
 			int64_t *out);
