@@ -226,9 +226,18 @@ static enum store_rc org_insert(struct store *st, const struct user *u,
 	size_t i;
 
 	if (o->parent_id) {
+		int depth = 2; /* the parent's tags, one more each comma, and this one */
+		const char *t;
+
 		rc = org_parent(st, o->unchecked ? NULL : u, o->parent_id, &parent_seq, &parent_tags);
 		if (rc != STORE_OK)
 			return rc;
+		for (t = parent_tags; (t = strchr(t, ',')); t++)
+			depth++;
+		if (rules_org_depth(depth)) {
+			free(parent_tags);
+			return STORE_LIMIT;
+		}
 	}
 	if (!id) {
 		rc = sql_fresh_id(st, ORG_ID_TAKEN, idbuf);
