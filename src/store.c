@@ -780,12 +780,38 @@ enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b
 	return rc;
 }
 
+/* The bytes row @stmt may take in JSON: each text column as cJSON prints
+ * it ('"', '\\' and the control characters escaped: two bytes, or six
+ * for \u00XX), and 64 for each column's key, quotes and punctuation, and
+ * for what a row builder adds around them (flags, nulls). */
+static size_t row_json_bytes(sqlite3_stmt *stmt)
+{
+	int i, ncol = sqlite3_column_count(stmt);
+	size_t n = 0;
+
+	for (i = 0; i < ncol; i++) {
+		const unsigned char *t;
+		int len, k;
+
+		n += 64;
+		if (sqlite3_column_type(stmt, i) != SQLITE_TEXT)
+			continue;
+		t = sqlite3_column_text(stmt, i);
+		len = sqlite3_column_bytes(stmt, i);
+		for (k = 0; k < len; k++)
+			n += t[k] >= 0x20 ? 1 + (t[k] == '"' || t[k] == '\\') :
+			     strchr("\b\f\n\r\t", t[k]) && t[k] ? 2 : 6;
+	}
+	return n;
+}
+
 enum store_rc sql_collect(struct store *st, const char *sql, const struct binds *b,
 			  cJSON *(*from_row)(sqlite3_stmt *), int limit, cJSON **out,
 			  int64_t *out_last, int key_col, char **out_last_key, int *out_more)
 {
 	sqlite3_stmt *stmt = sql_prep(st, sql);
 	cJSON *items;
+	size_t bytes = 0;
 	int n = 0, step;
 
 	if (!stmt)
@@ -797,6 +823,14 @@ enum store_rc sql_collect(struct store *st, const char *sql, const struct binds 
 			if (out_more)
 				*out_more = 1;
 			break;
+		}
+		if (limit >= 0) {
+			bytes += row_json_bytes(stmt);
+			if (n > 0 && bytes > STORE_PAGE_BYTES) {
+				if (out_more)
+					*out_more = 1;
+				break;
+			}
 		}
 		cJSON_AddItemToArray(items, from_row(stmt));
 		if (out_last)

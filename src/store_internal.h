@@ -153,8 +153,16 @@ enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b
 			int64_t *out);
 /* Runs the list query @sql with @b, adding each row made by @from_row to a
  * new array *out (and the row's first column, its seq, to *out_last; its
- * column @key_col, if >= 0, to *out_last_key); with @limit >= 0, stops
- * after that many and sets *out_more if another follows. */
+ * column @key_col, if >= 0, to *out_last_key); with @limit >= 0 (a cursor
+ * page), stops after that many, or before the rows' JSON would pass
+ * STORE_PAGE_BYTES (one row at least), and sets *out_more if another
+ * follows. */
+/* What one cursor page may answer, estimated from its rows (README
+ * "Limits and security"): a page costs the server time in proportion to its
+ * bytes, and the server answers one request at a time. CF-API: page_size is
+ * "The amount of items to return"; as AIP-158 allows, a page may hold fewer,
+ * and its next_page_token then goes on from its last item. */
+#define STORE_PAGE_BYTES (1024 * 1024)
 enum store_rc sql_collect(struct store *st, const char *sql, const struct binds *b,
 			  cJSON *(*from_row)(sqlite3_stmt *), int limit, cJSON **out,
 			  int64_t *out_last, int key_col, char **out_last_key, int *out_more);

@@ -120,7 +120,7 @@ class Depth(LimitTest):
         self.assertNotIn('parent', seen[0])
         # a member half-way sees its part of the chain
         self.add(orgs[15], 'mid@example.com')
-        seen = self.list_orgs(auth='mid@example.com')['result']
+        seen = self.list_orgs({'page_size': '100'}, auth='mid@example.com')['result']
         self.assertEqual([o['id'] for o in seen], [o['id'] for o in orgs[15:]])
         for i, o in enumerate(seen):
             self.assertEqual(o['meta']['hierarchy_tags'], [x['id'] for x in orgs[15:16 + i]])
@@ -278,6 +278,30 @@ class Lengths(LimitTest):
             self.assertEqual(code, 1, err)
             self.assertEqual(err, 'cfmock: %s: /organizations/0/profile/business_phone: '
                              'must be at most 50 characters\n' % path)
+
+
+class PageBytes(LimitTest):
+    def test_lim_4_1_a_page_stops_at_about_a_mib_and_goes_on_from_there(self):
+        # each organization answers ~17 KB: its profile is control characters,
+        # six bytes each in JSON
+        heavy = {k: '\u0001' * n for k, n in PROFILE_MAX.items()}
+        made = [self.create_org('Heavy %d' % i, profile=heavy)['id'] for i in range(100)]
+        r = self.req('GET', '/organizations', query={'page_size': '1000'})
+        self.assertEqual(r.status, 200, r)
+        first = r.json['result']
+        self.assertLess(len(first), 100)
+        self.assertGreater(len(first), 20)
+        self.assertLessEqual(len(r.raw), 1024 * 1024 + 64 * 1024)
+        self.assertEqual(r.json['result_info']['total_size'], 100)
+        self.assertIn('next_page_token', r.json['result_info'])
+        items, pages = self.cursor_walk(lambda q: self.list_orgs(q), 1000)
+        self.assertEqual([o['id'] for o in items], made)
+        self.assertEqual(pages[0], (len(first), 100))
+        # a page of small organizations is not cut
+        for i in range(100):
+            self.create_org('Light %d' % i)
+        self.assertEqual(len(self.list_orgs({'page_size': '1000',
+                                             'name.startsWith': 'light'})['result']), 100)
 
 
 if __name__ == '__main__':
