@@ -296,7 +296,7 @@ def main():
     ap.add_argument('--cfmock', required=True)
     ap.add_argument('--floor', required=True)
     ap.add_argument('--quick', action='store_true')
-    ap.add_argument('--spec', default=os.path.join(HERE, '..', '..', 'shared', 'spec',
+    ap.add_argument('--spec', default=os.path.join(HERE, '..', 'spec',
                                                    'cloudflare-organizations-accounts.openapi.json'),
                     help='the OpenAPI file Prism serves (when prism is installed)')
     args = ap.parse_args()

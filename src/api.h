@@ -119,6 +119,9 @@ int field_or_reply(struct req *r, const cJSON *obj, const char *pointer, int req
 /* The query parameter @key's @value (NULL: absent, fine), which must pass
  * @rule: otherwise 400 / 1004 naming it, with the rule's reason. */
 int param_or_reply(struct req *r, const char *key, const char *value, rules_fn *rule);
+/* The first @n query parameters @keys, their @values read: each a name or
+ * email filter (rules_filter), else 400 / 1004 naming the first too long. */
+int filters_or_reply(struct req *r, const char *const *keys, const char *const *values, int n);
 /* The array at @pointer (in r->json) holds @n items, which must pass
  * @rule: otherwise 400 / 1003 naming it, with the rule's reason. */
 int count_or_reply(struct req *r, const char *pointer, int n, rules_count_fn *rule);

@@ -78,6 +78,12 @@ int profile_or_reply(struct req *r, const cJSON *obj, const char *pointer, int r
 	for (i = 0; store_profile_keys[i]; i++) {
 		char *ptr = xasprintf("%s/%s", pointer, store_profile_keys[i]);
 		int rc = json_string_or_reply(r, p, ptr, 1, fields[i]);
+		const char *why;
+
+		if (rc == 0 && (why = rules_profile_field(store_profile_keys[i], *fields[i]))) {
+			reply_error_at(r, ERR_FIELD_INVALID, ptr, json_dotted(ptr), why);
+			rc = -1;
+		}
 		free(ptr);
 		if (rc < 0)
 			return -1;
@@ -107,6 +113,16 @@ int param_or_reply(struct req *r, const char *key, const char *value, rules_fn *
 		return 0;
 	reply_error_param(r, ERR_PARAM_INVALID, key, key, why);
 	return -1;
+}
+
+int filters_or_reply(struct req *r, const char *const *keys, const char *const *values, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (param_or_reply(r, keys[i], values[i], rules_filter) < 0)
+			return -1;
+	return 0;
 }
 
 int count_or_reply(struct req *r, const char *pointer, int n, rules_count_fn *rule)

@@ -174,7 +174,8 @@ void org_members_list(struct req *r)
 	enum store_rc rc;
 
 	memset(&f, 0, sizeof(f));
-	if (query_singles_or_reply(r, filters + 1, f.email) < 0)
+	if (query_singles_or_reply(r, filters + 1, f.email) < 0 ||
+	    filters_or_reply(r, filters + 1, f.email, 4) < 0)
 		return;
 	/* CF-API: status is an array filter: status=active&status=pending */
 	for (q = 0; q < r->nquery; q++) {

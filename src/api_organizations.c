@@ -33,7 +33,8 @@ void organizations_list(struct req *r)
 	size_t i;
 	enum store_rc rc;
 
-	if (query_singles_or_reply(r, list_filters + 1, v) < 0)
+	if (query_singles_or_reply(r, list_filters + 1, v) < 0 ||
+	    filters_or_reply(r, list_filters + 1, v, 4) < 0)
 		return;
 	memset(&f, 0, sizeof(f));
 	for (i = 0; i < r->nquery; i++) {
@@ -100,6 +101,11 @@ void organizations_create(struct req *r)
 	rc = store_organizations_create(r->app->store, &r->user, &o, &out);
 	if (rc == STORE_NOT_FOUND) {
 		reply_error_at(r, ERR_PARENT_NOT_FOUND, "/parent/id", o.parent_id);
+		return;
+	}
+	if (rc == STORE_LIMIT) {
+		reply_error_at(r, ERR_FIELD_INVALID, "/parent/id", "parent.id",
+			       rules_org_depth(RULES_ORG_DEPTH_MAX + 1));
 		return;
 	}
 	if (rc != STORE_OK) {
@@ -182,7 +188,7 @@ void organizations_accounts_list(struct req *r)
 	int more, i;
 	enum store_rc rc;
 
-	if (query_singles_or_reply(r, filters, v) < 0)
+	if (query_singles_or_reply(r, filters, v) < 0 || filters_or_reply(r, filters, v, 8) < 0)
 		return;
 	if (param_or_reply(r, "order_by", v[8], rules_organizations_accounts_order_by) < 0 ||
 	    param_or_reply(r, "direction", v[9], rules_direction) < 0)

@@ -321,7 +321,9 @@ static int get_profile(struct loader *l, const cJSON *obj, struct profile *p,
 	if (keys_ok(l, profile, store_profile_keys) < 0)
 		return -1;
 	for (i = 0; store_profile_keys[i]; i++)
-		if (get_string(l, profile, store_profile_keys[i], 1, fields[i]) < 0)
+		if (get_string(l, profile, store_profile_keys[i], 1, fields[i]) < 0 ||
+		    rule_at(l, store_profile_keys[i],
+			    rules_profile_field(store_profile_keys[i], *fields[i])) < 0)
 			return -1;
 	where_pop(l, old);
 	*out = p;
@@ -780,6 +782,8 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	rc = store_organizations_create(l->st, &user, &n, &made);
 	if (rc == STORE_CONFLICT)
 		return fail_at(l, "id", "organization id '%s' is already defined", n.id);
+	if (rc == STORE_LIMIT)
+		return fail_at(l, NULL, "%s", rules_org_depth(RULES_ORG_DEPTH_MAX + 1));
 	if (rc != STORE_OK)
 		return fail_at(l, NULL, "the database failed");
 	p->id = xstrdup(cJSON_GetObjectItemCaseSensitive(made, "id")->valuestring);

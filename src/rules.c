@@ -12,8 +12,16 @@
 #define STR(x) STR_(x)
 #define AT_MOST(n) "must be at most " STR(n) " characters"
 
-/* the spec sets no limit; cfmock's is generous and documented */
-#define ORG_NAME_MAX 10000
+/* CF-API: the Organizations-API schema gives the name no maxLength; the
+ * IAM API's "Organization name" (iam_schemas-name, and a membership's
+ * organization_name) has maxLength 100, so no real organization's name is
+ * longer. (cfmock took up to 10000 before: a page of 1000 such names cost
+ * tens of MB to answer.) */
+#define ORG_NAME_MAX 100
+/* CF-API: the spec gives a filter no maxLength; 256 is longer than any
+ * name (100) or email (254) a filter can match, so no useful filter is
+ * refused, and matching one costs a row at most name + filter bytes. */
+#define FILTER_MAX 256
 /* CF-API: iam_account.name has maxLength 100 (characters) */
 #define ACCOUNT_NAME_MAX 100
 /* RFC 5321's path limit; the spec has none for X-Auth-Email or
@@ -50,6 +58,23 @@ static const char *name_rule(const char *s, size_t max, const char *too_long)
 const char *rules_organization_name(const char *s)
 {
 	return name_rule(s, ORG_NAME_MAX, AT_MOST(ORG_NAME_MAX));
+}
+
+/* CF-API: the spec says nothing of the hierarchy's depth. Every
+ * organization carries its ancestors' ids (meta.hierarchy_tags) and GET
+ * /accounts/{id}/organizations answers the whole chain, so the depth is
+ * what those answers grow with (quadratically for the chain); 32 levels
+ * is far past any real organization chart and keeps both small. */
+const char *rules_org_depth(int depth)
+{
+	if (depth > RULES_ORG_DEPTH_MAX)
+		return "a hierarchy is at most " STR(RULES_ORG_DEPTH_MAX) " organizations deep";
+	return NULL;
+}
+
+const char *rules_filter(const char *s)
+{
+	return utf8_chars(s) > FILTER_MAX ? AT_MOST(FILTER_MAX) : NULL;
 }
 
 const char *rules_account_name(const char *s)
@@ -198,14 +223,14 @@ int rules_direction_desc(const char *direction)
 }
 
 /* CF-API: the maxLength of each PATCH /user field. */
-#define USER_FIELD(key, max) { key, max, AT_MOST(max) }
+#define LENGTH_RULE(key, max) { key, max, AT_MOST(max) }
 static const struct {
 	const char *key;
 	size_t max;
 	const char *too_long;
 } user_fields[] = {
-	USER_FIELD("first_name", 60), USER_FIELD("last_name", 60), USER_FIELD("telephone", 20),
-	USER_FIELD("country", 30), USER_FIELD("zipcode", 20),
+	LENGTH_RULE("first_name", 60), LENGTH_RULE("last_name", 60), LENGTH_RULE("telephone", 20),
+	LENGTH_RULE("country", 30), LENGTH_RULE("zipcode", 20),
 };
 
 const char *rules_user_field(const char *key, const char *value)
@@ -216,6 +241,31 @@ const char *rules_user_field(const char *key, const char *value)
 		if (strcmp(key, user_fields[i].key) == 0)
 			return utf8_chars(value) > user_fields[i].max ? user_fields[i].too_long : NULL;
 	BUG("no rule for the user field '%s'", key);
+}
+
+/* CF-API: the spec gives the profile's five strings no maxLength; an
+ * organization's profile is part of every organization a page lists, so
+ * cfmock bounds them, well past any real business's: a name as long as an
+ * organization's, an email as long as RFC 5321 allows, and room for an
+ * address and a small JSON document of metadata. */
+static const struct {
+	const char *key;
+	size_t max;
+	const char *too_long;
+} profile_fields[] = {
+	LENGTH_RULE("business_address", 500), LENGTH_RULE("business_email", 254),
+	LENGTH_RULE("business_name", 100), LENGTH_RULE("business_phone", 50),
+	LENGTH_RULE("external_metadata", 2000),
+};
+
+const char *rules_profile_field(const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(profile_fields); i++)
+		if (strcmp(key, profile_fields[i].key) == 0)
+			return utf8_chars(value) > profile_fields[i].max ? profile_fields[i].too_long : NULL;
+	BUG("no rule for the profile field '%s'", key);
 }
 
 /* CF-API: an API token is 40 characters of letters, digits, '-' and '_';

@@ -7,7 +7,14 @@
  * hold what the API refuses. Pure and a leaf: no request, reply, store or
  * JSON; it includes only util.h and libc.
  *
- *   organization name      1 to 10000 characters (cfmock's bound: the spec sets none)
+ *   organization name      1 to 100 characters (the IAM API's "Organization name")
+ *   hierarchy depth        at most 32 organizations from a root down to a leaf
+ *   name and email filter  at most 256 characters (name, account_pubname and
+ *                          user.email, and their .startsWith, .endsWith and
+ *                          .contains)
+ *   profile fields         business_name 100, business_email 254,
+ *                          business_phone 50, business_address 500,
+ *                          external_metadata 2000 characters
  *   account name           1 to 100 characters
  *   account type           "standard" (the default) or "enterprise"
  *   email                  one '@' between a local part and a domain, no white
@@ -50,6 +57,14 @@
 typedef const char *rules_fn(const char *value);
 
 const char *rules_organization_name(const char *s);
+/* The hierarchy's depth: a root organization is 1 deep, its children 2. */
+#define RULES_ORG_DEPTH_MAX 32
+const char *rules_org_depth(int depth);
+/* A name or email filter of a list (compared as a whole, a prefix, a
+ * suffix or a substring). */
+const char *rules_filter(const char *s);
+/* The profile field @key (one of store_profile_keys). */
+const char *rules_profile_field(const char *key, const char *value);
 const char *rules_account_name(const char *s);
 const char *rules_account_type(const char *s);
 extern const char *const rules_account_type_default;

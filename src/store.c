@@ -410,6 +410,40 @@ static void sql_cf_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, low, (int)len, free);
 }
 
+/* cf_match(folded, filter, how): 1 if the text @folded holds the text
+ * @filter as enum match @how says (both already folded), else 0. Bytes are
+ * compared: UTF-8 is self-synchronising, so a substring of bytes is one of
+ * characters. */
+static void sql_cf_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *h = (const char *)sqlite3_value_text(argv[0]);
+	size_t hl = (size_t)sqlite3_value_bytes(argv[0]);
+	const char *n = (const char *)sqlite3_value_text(argv[1]);
+	size_t nl = (size_t)sqlite3_value_bytes(argv[1]);
+	int hit;
+
+	(void)argc;
+	if (!h || !n) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	switch ((enum match)sqlite3_value_int(argv[2])) {
+	case MATCH_EQUAL:
+		hit = hl == nl && memcmp(h, n, nl) == 0;
+		break;
+	case MATCH_PREFIX:
+		hit = hl >= nl && memcmp(h, n, nl) == 0;
+		break;
+	case MATCH_SUFFIX:
+		hit = hl >= nl && memcmp(h + hl - nl, n, nl) == 0;
+		break;
+	default:
+		hit = nl == 0 || memmem(h, hl, n, nl) != NULL;
+		break;
+	}
+	sqlite3_result_int(ctx, hit);
+}
+
 static void *ckpt_main(void *arg)
 {
 	struct checkpointer *c = arg;
@@ -585,6 +619,9 @@ struct store *store_open(const char *path, char **err)
 	sqlite3_create_function(st->db, "cf_lower", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_cf_lower, NULL, NULL);
+	sqlite3_create_function(st->db, "cf_match", 3,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_match, NULL, NULL);
 	sqlite3_busy_timeout(st->db, 5000);
 	/* WAL with synchronous=NORMAL: a write that was answered survives a
 	 * crash of the process (the OS holds the log); only a power loss can
@@ -734,21 +771,13 @@ void binds_release(struct binds *b)
 	b->n = 0;
 }
 
-char *sql_like_pattern(const char *pre, const char *str, const char *post)
+void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum match how,
+	       const char *value)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *low = utf8_lower(str, strlen(str), NULL);
-	const char *s;
-
-	strbuf_adds(&sb, pre);
-	for (s = low; *s; s++) {
-		if (*s == '\\' || *s == '%' || *s == '_')
-			strbuf_add(&sb, "\\", 1);
-		strbuf_add(&sb, s, 1);
-	}
-	strbuf_adds(&sb, post);
-	free(low);
-	return strbuf_detach(&sb, NULL);
+	if (!value)
+		return;
+	strbuf_addf(sql, " AND cf_match(%s, ?, %d)", folded, (int)how);
+	binds_add_text(b, utf8_lower(value, strlen(value), NULL));
 }
 
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,
@@ -768,12 +797,38 @@ enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b
 	return rc;
 }
 
+/* The bytes row @stmt may take in JSON: each text column as cJSON prints
+ * it ('"', '\\' and the control characters escaped: two bytes, or six
+ * for \u00XX), and 64 for each column's key, quotes and punctuation, and
+ * for what a row builder adds around them (flags, nulls). */
+static size_t row_json_bytes(sqlite3_stmt *stmt)
+{
+	int i, ncol = sqlite3_column_count(stmt);
+	size_t n = 0;
+
+	for (i = 0; i < ncol; i++) {
+		const unsigned char *t;
+		int len, k;
+
+		n += 64;
+		if (sqlite3_column_type(stmt, i) != SQLITE_TEXT)
+			continue;
+		t = sqlite3_column_text(stmt, i);
+		len = sqlite3_column_bytes(stmt, i);
+		for (k = 0; k < len; k++)
+			n += t[k] >= 0x20 ? 1 + (t[k] == '"' || t[k] == '\\') :
+			     strchr("\b\f\n\r\t", t[k]) && t[k] ? 2 : 6;
+	}
+	return n;
+}
+
 enum store_rc sql_collect(struct store *st, const char *sql, const struct binds *b,
 			  cJSON *(*from_row)(sqlite3_stmt *), int limit, cJSON **out,
 			  int64_t *out_last, int key_col, char **out_last_key, int *out_more)
 {
 	sqlite3_stmt *stmt = sql_prep(st, sql);
 	cJSON *items;
+	size_t bytes = 0;
 	int n = 0, step;
 
 	if (!stmt)
@@ -785,6 +840,14 @@ enum store_rc sql_collect(struct store *st, const char *sql, const struct binds 
 			if (out_more)
 				*out_more = 1;
 			break;
+		}
+		if (limit >= 0) {
+			bytes += row_json_bytes(stmt);
+			if (n > 0 && bytes > STORE_PAGE_BYTES) {
+				if (out_more)
+					*out_more = 1;
+				break;
+			}
 		}
 		cJSON_AddItemToArray(items, from_row(stmt));
 		if (out_last)

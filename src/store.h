@@ -44,6 +44,7 @@ enum store_rc {
 	STORE_NOT_FOUND, /* the object, or one the request names, is not there */
 	STORE_NO_ITEM,   /* the object is there, but not the item of it named */
 	STORE_CONFLICT,  /* a rule forbids it (details in the out message) */
+	STORE_LIMIT,     /* a limit of rules.h forbids it (the call says which) */
 	STORE_ERROR,     /* SQLite failed; logged with file:line */
 };
 

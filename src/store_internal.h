@@ -120,6 +120,8 @@ int sql_load_secret(struct store *st);
 
 /* --- the list runner (store.c) --- */
 
+struct strbuf; /* util.h */
+
 /* Values to bind, in order, for a query built from fragments. Text values
  * are owned by the list. */
 struct binds {
@@ -135,16 +137,32 @@ void binds_add_int(struct binds *b, int64_t i);
 /* Takes ownership of @s. */
 void binds_add_text(struct binds *b, char *s);
 void binds_release(struct binds *b);
-/* A LIKE pattern (ESCAPE '\') matching @s lower-cased and literally,
- * between @pre and @post ("%" or ""), for use against cf_lower(column). */
-char *sql_like_pattern(const char *pre, const char *str, const char *post);
+/* How a name or email filter compares: with the whole value, its start,
+ * its end, or anywhere in it. */
+enum match { MATCH_EQUAL, MATCH_PREFIX, MATCH_SUFFIX, MATCH_CONTAINS };
+/* Appends " AND cf_match(@folded, ?, @how)" and binds @value folded by
+ * utf8_lower(); nothing when @value is NULL. @folded is SQL whose value is
+ * folded the same way (cf_lower(column), or a column kept folded).
+ * cf_match compares bytes in linear time (memcmp, memmem), so a filter
+ * costs a row at most the two lengths, never their product as LIKE's
+ * backtracking did. */
+void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum match how,
+	       const char *value);
 /* The count of a query built in @sql with @b. */
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,
 			int64_t *out);
 /* Runs the list query @sql with @b, adding each row made by @from_row to a
  * new array *out (and the row's first column, its seq, to *out_last; its
- * column @key_col, if >= 0, to *out_last_key); with @limit >= 0, stops
- * after that many and sets *out_more if another follows. */
+ * column @key_col, if >= 0, to *out_last_key); with @limit >= 0 (a cursor
+ * page), stops after that many, or before the rows' JSON would pass
+ * STORE_PAGE_BYTES (one row at least), and sets *out_more if another
+ * follows. */
+/* What one cursor page may answer, estimated from its rows (README
+ * "Limits and security"): a page costs the server time in proportion to its
+ * bytes, and the server answers one request at a time. CF-API: page_size is
+ * "The amount of items to return"; as AIP-158 allows, a page may hold fewer,
+ * and its next_page_token then goes on from its last item. */
+#define STORE_PAGE_BYTES (1024 * 1024)
 enum store_rc sql_collect(struct store *st, const char *sql, const struct binds *b,
 			  cJSON *(*from_row)(sqlite3_stmt *), int limit, cJSON **out,
 			  int64_t *out_last, int key_col, char **out_last_key, int *out_more);

@@ -192,7 +192,7 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 				     cJSON **out, int64_t *out_last, int *out_more,
 				     int64_t *out_total)
 {
-	static const char *const pre[] = { "", "%", "", "%" }, *const post[] = { "", "%", "%", "" };
+	static const enum match how[] = { MATCH_EQUAL, MATCH_CONTAINS, MATCH_PREFIX, MATCH_SUFFIX };
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
 	int64_t org_seq;
@@ -216,12 +216,8 @@ enum store_rc store_org_members_list(struct store *st, const struct user *u, con
 		strbuf_adds(&where, ")");
 	}
 	/* CF-API: emails compare case-insensitively, as everywhere */
-	for (i = 0; i < 4; i++) {
-		if (!f->email[i])
-			continue;
-		strbuf_adds(&where, " AND cf_lower(" USER_EMAIL("u") ") LIKE ? ESCAPE '\\'");
-		binds_add_text(b, sql_like_pattern(pre[i], f->email[i], post[i]));
-	}
+	for (i = 0; i < 4; i++)
+		sql_match(&where, b, "cf_lower(" USER_EMAIL("u") ")", how[i], f->email[i]);
 	strbuf_addf(&sql, "SELECT count(*) FROM " ORG_MEMBER_FROM "%s", where.buf);
 	rc = sql_count(st, sql.buf, b, out_total);
 	if (rc != STORE_OK)

@@ -141,12 +141,19 @@ void org_hide_unseen(struct store *st, const struct user *u, struct org_seen *se
 {
 	cJSON *meta = cJSON_GetObjectItemCaseSensitive(org, "meta");
 	cJSON *tags = cJSON_GetObjectItemCaseSensitive(meta, "hierarchy_tags");
-	int n = cJSON_GetArraySize(tags), cut = 0;
+	int n = cJSON_GetArraySize(tags), cut = 0, hi = n - 1;
 
 	/* root first, the organization itself last (seen: it is answered);
-	 * what is seen is a lower end of the chain */
-	while (cut < n - 1 && !org_id_seen(st, u, seen, cJSON_GetArrayItem(tags, cut)->valuestring))
-		cut++;
+	 * what is seen is a lower end of the chain, so the first tag seen is
+	 * found by bisection: log2(depth) look-ups, which the next
+	 * organization of the same chain mostly finds in @seen */
+	while (cut < hi) {
+		int mid = cut + (hi - cut) / 2;
+		if (org_id_seen(st, u, seen, cJSON_GetArrayItem(tags, mid)->valuestring))
+			hi = mid;
+		else
+			cut = mid + 1;
+	}
 	if (!cut)
 		return;
 	while (cut--)
@@ -219,9 +226,18 @@ static enum store_rc org_insert(struct store *st, const struct user *u,
 	size_t i;
 
 	if (o->parent_id) {
+		int depth = 2; /* the parent's tags, one more each comma, and this one */
+		const char *t;
+
 		rc = org_parent(st, o->unchecked ? NULL : u, o->parent_id, &parent_seq, &parent_tags);
 		if (rc != STORE_OK)
 			return rc;
+		for (t = parent_tags; (t = strchr(t, ',')); t++)
+			depth++;
+		if (rules_org_depth(depth)) {
+			free(parent_tags);
+			return STORE_LIMIT;
+		}
 	}
 	if (!id) {
 		rc = sql_fresh_id(st, ORG_ID_TAKEN, idbuf);
@@ -485,22 +501,10 @@ static void org_filter_sql(const struct user *u, const struct organization_filte
 		}
 		strbuf_adds(sql, ")");
 	}
-	if (f->name) {
-		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
-		binds_add_text(b, sql_like_pattern("", f->name, ""));
-	}
-	if (f->name_starts) {
-		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
-		binds_add_text(b, sql_like_pattern("", f->name_starts, "%"));
-	}
-	if (f->name_ends) {
-		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
-		binds_add_text(b, sql_like_pattern("%", f->name_ends, ""));
-	}
-	if (f->name_contains) {
-		strbuf_adds(sql, " AND cf_lower(o.name) LIKE ? ESCAPE '\\'");
-		binds_add_text(b, sql_like_pattern("%", f->name_contains, "%"));
-	}
+	sql_match(sql, b, "cf_lower(o.name)", MATCH_EQUAL, f->name);
+	sql_match(sql, b, "cf_lower(o.name)", MATCH_PREFIX, f->name_starts);
+	sql_match(sql, b, "cf_lower(o.name)", MATCH_SUFFIX, f->name_ends);
+	sql_match(sql, b, "cf_lower(o.name)", MATCH_CONTAINS, f->name_contains);
 	if (f->parent_null)
 		strbuf_adds(sql, " AND o.parent_seq IS NULL");
 	if (f->parent_id) {
@@ -623,20 +627,16 @@ static cJSON *org_account_from_row(sqlite3_stmt *stmt)
 	return a;
 }
 
-/* Appends " AND <col> LIKE ?" for each of the four name filters in @v
- * (=, startsWith, endsWith, contains). */
+/* Appends the four name filters in @v (=, startsWith, endsWith,
+ * contains) on @col, a folded column. */
 static void name_filters_sql(const char *col, const char *const *v, struct strbuf *sql,
 			     struct binds *b)
 {
-	static const char *const pre[] = { "", "", "%", "%" }, *const post[] = { "", "%", "", "%" };
+	static const enum match how[] = { MATCH_EQUAL, MATCH_PREFIX, MATCH_SUFFIX, MATCH_CONTAINS };
 	int i;
 
-	for (i = 0; i < 4; i++) {
-		if (!v[i])
-			continue;
-		strbuf_addf(sql, " AND %s LIKE ? ESCAPE '\\'", col);
-		binds_add_text(b, sql_like_pattern(pre[i], v[i], post[i]));
-	}
+	for (i = 0; i < 4; i++)
+		sql_match(sql, b, col, how[i], v[i]);
 }
 
 enum store_rc store_organizations_accounts_list(struct store *st, const struct user *u,

@@ -44,6 +44,9 @@ OTHER_PROFILE = {
     'external_metadata': '',
 }
 EMPTY_PROFILE = {k: '' for k in PROFILE_KEYS}
+# The longest each field may be, in characters (README "Limits and security").
+PROFILE_MAX = {'business_address': 500, 'business_email': 254, 'business_name': 100,
+               'business_phone': 50, 'external_metadata': 2000}
 
 # ---------------------------------------------------------------------------
 # Credentials

@@ -17,6 +17,7 @@ import re
 import socket
 import sys
 import threading
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -25,9 +26,10 @@ from helpers import ADMIN, POLICY, PROFILE  # noqa: E402
 
 MAX_BODY = 1024 * 1024          # --max-body-bytes default
 ACCOUNT_NAME_MAX = 100          # README "Accounts": 1 to 100 characters
-# cfmock's own bound on an organization's name (the spec sets none), as the
-# README gives it.
-ORG_NAME_MAX = 10000
+# The bound on an organization's name (the IAM API's "Organization name"),
+# as the README gives it.
+ORG_NAME_MAX = 100
+FILTER_MAX = 256                # README "Limits and security": a name filter
 # The URI and header limits answered in the envelope (README "Limits and
 # security" and the catalogue's 6010/6011 messages give the same numbers).
 URI_MAX = 8 * 1024              # 414 / 6010
@@ -753,25 +755,28 @@ class Urls(HostileTest):
         return doc
 
     # The filters of GET /organizations/{id}/accounts: eight that each take
-    # up to 4096 bytes, to build long URIs made only of valid parameters.
+    # up to FILTER_MAX characters, to build long URIs made only of valid
+    # parameters ('\u00e9' is 6 bytes of URI, %C3%A9).
     FILTERS = ['name', 'name.startsWith', 'name.endsWith', 'name.contains', 'account_pubname',
                'account_pubname.startsWith', 'account_pubname.endsWith',
                'account_pubname.contains']
 
     def filters_of(self, total):
-        """Valid filter parameters whose values add up to total bytes."""
+        """Valid filter parameters whose values, percent-encoded, add up
+        to total bytes."""
         q, left = [], total
         for k in self.FILTERS:
             if left <= 0:
                 break
-            q.append((k, 'v' * min(4000, left)))
-            left -= 4000
+            n = min(FILTER_MAX, -(-left // 6))
+            q.append((k, '\u00e9' * n))
+            left -= 6 * n
         self.assertLessEqual(left, 0, 'not enough filters for %d bytes' % total)
         return q
 
     def test_hostile_5_1_uri_past_its_limit_is_414(self):
         o = self.root['id']
-        filters = '&'.join('%s=%s' % kv for kv in self.filters_of(URI_MAX))
+        filters = urllib.parse.urlencode(self.filters_of(URI_MAX))
         cases = [
             ('/client/v4/organizations/' + 'a' * URI_MAX, 'long path'),
             ('/client/v4/organizations?name.contains=' + 'q' * URI_MAX, 'long query'),
@@ -791,7 +796,7 @@ class Urls(HostileTest):
     def test_hostile_5_2_uri_under_its_limit_is_served(self):
         q = self.filters_of(URI_MAX - 1000)
         path = '/organizations/%s/accounts' % self.root['id']
-        self.assertLess(len('/client/v4' + path) + sum(len(k) + len(v) + 2 for k, v in q), URI_MAX)
+        self.assertLess(len('/client/v4' + path) + len(urllib.parse.urlencode(q)) + 1, URI_MAX)
         r = self.req('GET', path, query=q)
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json['result'], [])

@@ -330,11 +330,11 @@ class Size(JournalTest):
     def test_jr_4_4_a_70_kib_body_is_cut_and_marked(self):
         me = self.me()
         self.clear()
-        big = {'name': 'Big', 'profile': dict(PROFILE, external_metadata='x' * (70 * 1024))}
+        # a request of 70 KiB (the key cfmock does not read pads it)
+        big = {'name': 'Big', 'profile': PROFILE, 'pad': 'x' * (70 * 1024)}
         sent = json.dumps(big)
         self.assertGreater(len(sent), 70 * 1024)
-        r = self.call('POST', '/organizations', raw=sent,
-                      headers={'Content-Type': 'application/json'})
+        self.call('POST', '/organizations', raw=sent, headers={'Content-Type': 'application/json'})
         e = self.entries()[0]
         self.assertIs(e.get('truncated'), True, {k: v for k, v in e.items() if 'body' not in k})
         self.assertEqual((e['method'], e['path'], e['status'], e['user_id']),
@@ -345,8 +345,15 @@ class Size(JournalTest):
         self.assertLessEqual(len(req.encode()), BODY_LIMIT)
         self.assertGreater(len(req.encode()), BODY_LIMIT - 16)
         self.assertTrue(sent.startswith(req))
-        # the answer holds the 70 KiB too
+        # an answer of more than 70 KiB: a page of organizations with long profiles
+        for i in range(40):
+            self.call('POST', '/organizations',
+                      {'name': 'Org %d' % i, 'profile': dict(PROFILE, external_metadata='m' * 2000)})
+        self.clear()
+        r = self.call('GET', '/organizations', query={'page_size': '1000'})
         self.assertGreater(len(r.raw), 70 * 1024)
+        e = self.entries()[0]
+        self.assertIs(e.get('truncated'), True)
         resp = e['response_body']
         self.assertIsInstance(resp, str)
         self.assertLessEqual(len(resp.encode()), BODY_LIMIT)

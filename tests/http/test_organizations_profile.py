@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_B  # noqa: E402
 import helpers  # noqa: E402
-from helpers import ApiTest, EMPTY_PROFILE, OTHER_ID, OTHER_PROFILE, PROFILE_KEYS  # noqa: E402
+from helpers import (ApiTest, EMPTY_PROFILE, OTHER_ID, OTHER_PROFILE, PROFILE_KEYS,  # noqa: E402
+                     PROFILE_MAX)
 
 # This file's organization profile: the shared PROFILE with a longer address
 # and metadata.
@@ -176,7 +177,7 @@ class Profiles(ApiTest):
         self.put_org_profile(org, odd)
         self.assertOrgProfile(org, odd)
         self.assertOrgIs(dict(org, profile=odd))
-        long = {k: k[0] * 20000 for k in PROFILE_KEYS}
+        long = {k: k[0] * n for k, n in PROFILE_MAX.items()}
         self.put_org_profile(org, long)
         self.assertOrgProfile(org, long)
 

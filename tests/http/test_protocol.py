@@ -213,7 +213,7 @@ class Limits(harness.ServerTest):
         self.assertIn(b'"code":6008', data)
 
     def test_proto_4_3_body_at_the_limit_is_fine(self):
-        body = b'{"name":"' + b'n' * (2048 - 11) + b'"}'
+        body = b'{"name":"n","pad":"' + b'p' * (2048 - 21) + b'"}'
         self.assertEqual(len(body), 2048)
         r = self.req('POST', '/organizations', raw=body, headers={'Content-Type': 'application/json'})
         self.assertEqual(r.status, 200)

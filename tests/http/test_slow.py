@@ -20,6 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A  # noqa: E402
+from helpers import PROFILE  # noqa: E402
 
 REQUEST_TIMEOUT = 2
 CUT_BEFORE = 8.0          # seconds from connect: request timeout + generous slack
@@ -301,7 +302,9 @@ class SlowTest(harness.ServerTest):
     def test_slow_11_clients_that_never_read_do_not_hold_up_others(self):
         for i in range(300):
             self.assertEqual(self.req('POST', '/organizations',
-                                      {'name': 'Org %d %s' % (i, 'x' * 900)}).status, 200)
+                                      {'name': 'Org %d' % i,
+                                       'profile': dict(PROFILE, external_metadata='x' * 900)})
+                             .status, 200)
         big = ('GET /client/v4/organizations?page_size=1000 HTTP/1.1\r\nHost: x\r\n'
                'Authorization: Bearer %s\r\n\r\n' % TOKEN_A).encode()
         socks = []

@@ -29,14 +29,60 @@ static void check_length(rules_fn *rule, const char *c, size_t len, const char *
 	free(past);
 }
 
-TEST("rules: an organization name is 1 to 10000 characters")
+TEST("rules: an organization name is 1 to 100 characters")
 {
 	CHECK_EQ_STR(rules_organization_name(""), "must not be empty");
 	CHECK(rules_organization_name("A") == NULL);
-	check_length(rules_organization_name, "x", 10000, "", "must be at most 10000 characters");
+	check_length(rules_organization_name, "x", 100, "", "must be at most 100 characters");
 	/* characters, not bytes */
-	check_length(rules_organization_name, "\xc3\xa9", 10000, "",
-		     "must be at most 10000 characters");
+	check_length(rules_organization_name, "\xc3\xa9", 100, "",
+		     "must be at most 100 characters");
+}
+
+TEST("rules: a hierarchy is at most 32 organizations deep")
+{
+	CHECK_EQ_INT(RULES_ORG_DEPTH_MAX, 32);
+	CHECK(rules_org_depth(1) == NULL);
+	CHECK(rules_org_depth(32) == NULL);
+	CHECK_EQ_STR(rules_org_depth(33), "a hierarchy is at most 32 organizations deep");
+	CHECK_EQ_STR(rules_org_depth(3000), "a hierarchy is at most 32 organizations deep");
+}
+
+TEST("rules: a name or email filter is at most 256 characters")
+{
+	CHECK(rules_filter("") == NULL);
+	check_length(rules_filter, "x", 256, "", "must be at most 256 characters");
+	/* characters, not bytes: 256 four-byte characters pass */
+	check_length(rules_filter, "\xf0\x9f\x98\x80", 256, "",
+		     "must be at most 256 characters");
+	check_length(rules_filter, "%", 256, "_", "must be at most 256 characters");
+}
+
+TEST("rules: each profile field has its own bound")
+{
+	static const struct {
+		const char *key;
+		size_t max;
+		const char *why;
+	} fields[] = {
+		{ "business_address", 500, "must be at most 500 characters" },
+		{ "business_email", 254, "must be at most 254 characters" },
+		{ "business_name", 100, "must be at most 100 characters" },
+		{ "business_phone", 50, "must be at most 50 characters" },
+		{ "external_metadata", 2000, "must be at most 2000 characters" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		char *at = repeat("\xe2\x98\x8e", fields[i].max, "");
+		char *past = repeat("x", fields[i].max + 1, "");
+
+		CHECK(rules_profile_field(fields[i].key, "") == NULL);
+		CHECK(rules_profile_field(fields[i].key, at) == NULL);
+		CHECK_EQ_STR(rules_profile_field(fields[i].key, past), fields[i].why);
+		free(at);
+		free(past);
+	}
 }
 
 TEST("rules: an account name is 1 to 100 characters, its type standard or enterprise")
