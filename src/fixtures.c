@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "json.h"
 #include "roles.h"
 #include "rules.h"
 #include "util.h"
@@ -40,20 +41,6 @@ struct loader {
 	char *err;
 	struct strbuf where; /* the JSON pointer of the value being read */
 };
-
-/* Appends @key to the pointer @sb, escaped as RFC 6901 says. */
-static void pointer_add(struct strbuf *sb, const char *key)
-{
-	strbuf_adds(sb, "/");
-	for (; *key; key++) {
-		if (*key == '~')
-			strbuf_adds(sb, "~0");
-		else if (*key == '/')
-			strbuf_adds(sb, "~1");
-		else
-			strbuf_add(sb, key, 1);
-	}
-}
 
 /* Fails with "POINTER: MESSAGE", the pointer naming the value being read,
  * or its member @key (NULL: the value itself). Only the first failure is
@@ -71,7 +58,7 @@ static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
 	if (l->where.len)
 		strbuf_add(&sb, l->where.buf, l->where.len);
 	if (key)
-		pointer_add(&sb, key);
+		json_pointer_add(&sb, key);
 	if (sb.len)
 		strbuf_adds(&sb, ": ");
 	va_start(ap, fmt);
@@ -95,7 +82,7 @@ static size_t where_push(struct loader *l, const char *key, int i)
 {
 	size_t old = l->where.len;
 
-	pointer_add(&l->where, key);
+	json_pointer_add(&l->where, key);
 	if (i >= 0)
 		strbuf_addf(&l->where, "/%d", i);
 	return old;
@@ -846,16 +833,35 @@ out:
 	return rc;
 }
 
+/* *err for a text the strict reader refused: "POINTER: RULE" where a
+ * pointer names the value, else "offset N (line L, column C): RULE". */
+static char *json_failure(const struct json_error *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (e->pointer && *e->pointer)
+		strbuf_addf(&sb, "%s: ", e->pointer);
+	else if (!e->pointer)
+		strbuf_addf(&sb, "offset %zu (line %d, column %d): ", e->offset, e->line, e->column);
+	strbuf_adds(&sb, e->rule);
+	if (e->key)
+		strbuf_addf(&sb, " '%s'", e->key);
+	return strbuf_detach(&sb, NULL);
+}
+
 int fixtures_load_text(struct store *st, const char *text, size_t len, char **err)
 {
+	struct json_error jerr;
 	struct loader l;
 	int rc;
 
 	memset(&l, 0, sizeof(l));
 	l.st = st;
 	*err = NULL;
-	if (!utf8_valid(text, len) || !(l.root = cJSON_ParseWithLength(text, len))) {
-		*err = xstrdup("not valid JSON");
+	l.root = json_parse_strict(text, len, &jerr);
+	if (!l.root) {
+		*err = json_failure(&jerr);
+		json_error_release(&jerr);
 		return -1;
 	}
 	rc = store_transaction(st, load_all, &l);

@@ -7,7 +7,12 @@ RFC 6901 pointer of the bad value); the same value sent to the API answers
 400 with the same rule text; and a fixture at the boundary loads. Rules the
 API applies to headers answer their 6003 chain (the API gives no reason
 there), and rules only fixtures can break (token status, timestamps) are
-checked on the fixture side alone."""
+checked on the fixture side alone.
+
+The text itself is read by the strict reader request bodies go through
+(src/json.c): a duplicate key, a \u0000, trailing data or any other
+departure from RFC 8259 is refused at start-up, named by the pointer of
+the value (or object) it is about, or by its offset where no value is."""
 import json
 import os
 import tempfile
@@ -469,6 +474,69 @@ class FixtureRules(unittest.TestCase):
             self.assertEqual(srv.request('GET', '/_cfmock/health', auth=None).status, 200)
         self.assertEqual(srv.proc.returncode, 0)
 
+
+    # -- 11: the text, read as strictly as a request body -----------------
+
+    def write_text(self, text, name='raw.json'):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, 'wb') as f:
+            f.write(text.encode() if isinstance(text, str) else text)
+        return path
+
+    def assertTextRefused(self, text, where, rule):
+        """The fixture file holding exactly @text fails to start: exit 1
+        and exactly 'cfmock: FILE: WHERE: RULE' (no WHERE when it is
+        empty: the whole text)."""
+        path = self.write_text(text)
+        code, out, err = harness.run_cfmock('--port', '0', '--db', ':memory:', '--fixtures', path)
+        self.assertEqual(code, 1, err)
+        self.assertEqual(out, '')
+        self.assertEqual(err, 'cfmock: %s: %s%s\n' % (path, where + ': ' if where else '', rule))
+
+    def test_fix_11_1_duplicate_key_names_its_object_and_the_key(self):
+        text = json.dumps(base())
+        dup = text.replace('"name": "Root"', '"name": "Root", "name": "Other"', 1)
+        self.assertNotEqual(dup, text)
+        self.assertTextRefused(dup, '/organizations/0', "duplicate key 'name'")
+        # at the top, the same however the key is escaped
+        self.assertTextRefused('{"users": [], "\\u0075sers": []}', '', "duplicate key 'users'")
+        # the API: the same text as a body is 1007
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a", "name": "b"}')
+        self.assertEqual([e['code'] for e in r.json['errors']], [1007], r)
+
+    def test_fix_11_2_nul_escape_is_refused_at_its_string(self):
+        text = json.dumps(base()).replace('"name": "Account"', '"name": "Acc\\u0000ount"', 1)
+        self.assertTextRefused(text, '/organizations/0/accounts/0/name',
+                               'holds \\u0000, a NUL character')
+        self.assertTextRefused('{"users": [{"e\\u0000mail": "a@example.com"}]}', '/users/0',
+                               'a key holds \\u0000, a NUL character')
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a\\u0000b"}')
+        self.assertEqual([e['code'] for e in r.json['errors']], [6007], r)
+
+    def test_fix_11_3_trailing_data_is_refused_at_its_offset(self):
+        text = json.dumps(base())
+        self.assertTextRefused(text + '\n\n  }', 'offset %d (line 3, column 3)' % (len(text) + 4),
+                               'trailing data after the JSON value')
+        self.assertTextRefused(text + '{}', 'offset %d (line 1, column %d)' % (
+            len(text), len(text) + 1), 'trailing data after the JSON value')
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a"} x')
+        self.assertEqual([e['code'] for e in r.json['errors']], [6007], r)
+
+    def test_fix_11_4_other_departures_from_rfc_8259(self):
+        self.assertTextRefused('{"users": [],}', 'offset 13 (line 1, column 14)',
+                               'not valid JSON: expected a string key')
+        self.assertTextRefused('{"users": [\n  01]}', 'offset 15 (line 2, column 4)',
+                               "not valid JSON: expected ',' or ']'")
+        self.assertTextRefused(b'{"users": [{"email": "\xff@example.com"}]}',
+                               'offset 21 (line 1, column 22)', 'not valid UTF-8')
+        self.assertTextRefused('[' * 513 + ']' * 513, 'offset 512 (line 1, column 513)',
+                               'nested deeper than 512')
+        self.assertTextRefused('', 'offset 0 (line 1, column 1)', 'not valid JSON: unexpected end')
+        # white space around the value is fine
+        srv = harness.Server('--fixtures', self.write_text('\r\n ' + json.dumps(base()) + '\n\t'))
+        self.assertEqual(srv.request('GET', '/user', auth=OWNER_TOKEN).json['result']['email'],
+                         OWNER)
+        self.assertEqual(srv.stop(), 0, srv.stderr.decode())
 
 if __name__ == '__main__':
     harness.main()
