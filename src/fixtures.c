@@ -2,7 +2,11 @@
  * rules (rules.c) and writes it through the same store functions the API
  * uses, so a fixture can hold nothing the API could not make. An error
  * names the bad value by its RFC 6901 JSON pointer, then the rule:
- * "/organizations/2/members/0/email: must be an email address".
+ * "/organizations/2/members/0/email: must be an email address". The text
+ * is read by the same strict reader as request bodies (json.c), so a
+ * duplicate key, a \u0000 or trailing data is refused rather than half
+ * read; a timestamp must be one the API could write (rules_timestamp) and
+ * is kept in cfmock's own form, the one it emits.
  *
  *   { "users": [ { "id"?, "email", "api_key"?, "tenant_admin"?,
  *                  "first_name"?, "last_name"?,
@@ -150,16 +154,26 @@ static int get_bool(struct loader *l, const cJSON *obj, const char *key, int def
 	return 0;
 }
 
-/* The time at @key (NULL and INT64_MAX when absent), which must be RFC
- * 3339 UTC as clock_parse() reads it. */
-static int get_time(struct loader *l, const cJSON *obj, const char *key, const char **out,
-		    int64_t *out_ms)
+/* The time at @key (NULL and INT64_MAX when absent), which must pass
+ * rules_timestamp(). *out is its canonical form, written into @buf: what
+ * cfmock stores and echoes is always what clock_format() writes
+ * ("2014-03-01T12:21:02.0000Z" is kept as "2014-03-01T12:21:02.000Z"),
+ * never the file's own spelling. */
+static int get_time(struct loader *l, const cJSON *obj, const char *key,
+		    char buf[CLOCK_RFC3339_LEN + 1], const char **out, int64_t *out_ms)
 {
+	const char *s;
+
+	*out = NULL;
 	*out_ms = INT64_MAX;
-	if (get_string(l, obj, key, 0, out) < 0)
+	if (get_string(l, obj, key, 0, &s) < 0)
 		return -1;
-	if (*out && clock_parse(*out, out_ms) < 0)
-		return fail_at(l, key, "must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+	if (!s)
+		return 0;
+	if (rule_at(l, key, rules_timestamp(s, out_ms)) < 0)
+		return -1;
+	clock_format(*out_ms, buf);
+	*out = buf;
 	return 0;
 }
 
@@ -330,6 +344,7 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 		size_t old = where_push(l, "members", i++);
 		struct org_member_new n;
 		cJSON *made = NULL;
+		char when[CLOCK_RFC3339_LEN + 1];
 		int64_t ms;
 		int which;
 		enum store_rc rc;
@@ -340,7 +355,8 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 		if (keys_ok(l, m, allowed) < 0 ||
 		    get_checked(l, m, "email", 1, rules_org_member_email, &n.email) < 0 ||
 		    get_checked(l, m, "status", 0, rules_org_member_status, &n.status) < 0 ||
-		    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0)
+		    get_id(l, m, &n.id) < 0 ||
+		    get_time(l, m, "create_time", when, &n.create_time, &ms) < 0)
 			return -1;
 		if (!n.status)
 			n.status = rules_org_member_status_default;
@@ -448,6 +464,7 @@ static int load_account_member(struct loader *l, const cJSON *m, const struct us
 	const char *roles[RULES_ROLES_MAX];
 	cJSON *made = NULL;
 	char *policies = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int64_t ms;
 	enum store_rc rc;
 
@@ -459,7 +476,8 @@ static int load_account_member(struct loader *l, const cJSON *m, const struct us
 	n.upsert = own;
 	if ((!own && rule_at(l, "email", rules_account_member_email(n.email)) < 0) ||
 	    get_checked(l, m, "status", 0, rules_account_member_status, &n.status) < 0 ||
-	    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0 ||
+	    get_id(l, m, &n.id) < 0 ||
+	    get_time(l, m, "create_time", when, &n.create_time, &ms) < 0 ||
 	    get_roles(l, m, roles, &n.nroles) < 0 || get_policies(l, m, &policies) < 0) {
 		free(policies);
 		return -1;
@@ -536,6 +554,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	const char *owner;
 	struct user user;
 	cJSON *made = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int64_t ms;
 	int owner_is_member;
 	enum store_rc rc;
@@ -547,7 +566,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	    get_checked(l, a, "name", 1, rules_account_name, &n.name) < 0 ||
 	    get_string(l, a, "owner", !org_owner, &owner) < 0 ||
 	    get_checked(l, a, "type", 0, rules_account_type, &n.type) < 0 ||
-	    get_time(l, a, "created_on", &n.created_on, &ms) < 0 ||
+	    get_time(l, a, "created_on", when, &n.created_on, &ms) < 0 ||
 	    get_profile(l, a, &p, &n.profile) < 0 ||
 	    get_bool(l, a, "owner_is_member", 1, &owner_is_member) < 0)
 		return -1;
@@ -657,6 +676,7 @@ static int collect_accounts(struct loader *l, const cJSON *parent, int org, cons
 	cJSON_ArrayForEach(a, list) {
 		size_t old = where_push(l, "accounts", i++);
 		struct pending *p;
+		char when[CLOCK_RFC3339_LEN + 1];
 		const char *t;
 
 		if (!cJSON_IsObject(a))
@@ -666,7 +686,7 @@ static int collect_accounts(struct loader *l, const cJSON *parent, int org, cons
 		p->org = org;
 		p->owner = owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, a, "created_on", &t, &p->time_ms) < 0)
+		if (get_time(l, a, "created_on", when, &t, &p->time_ms) < 0)
 			return -1;
 		where_pop(l, old);
 	}
@@ -679,6 +699,7 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 {
 	const cJSON *children, *child;
 	const char *owner, *t;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int self, bad, i = 0;
 
 	if (!cJSON_IsObject(o))
@@ -692,7 +713,7 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 		p->org = parent;
 		p->owner = owner ? owner : parent_owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, o, "create_time", &t, &p->time_ms) < 0)
+		if (get_time(l, o, "create_time", when, &t, &p->time_ms) < 0)
 			return -1;
 		owner = p->owner;
 	}
@@ -746,6 +767,8 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	struct profile prof;
 	struct user user;
 	cJSON *made = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
+	int64_t ms;
 	enum store_rc rc;
 
 	if (p->id)
@@ -756,7 +779,7 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, o, allowed) < 0 || get_id(l, o, &n.id) < 0 ||
 	    get_checked(l, o, "name", 1, rules_organization_name, &n.name) < 0 ||
-	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
+	    get_time(l, o, "create_time", when, &n.create_time, &ms) < 0)
 		return -1;
 	if (store_users_get_by_email(l->st, p->owner, &user) != STORE_OK)
 		return fail_at(l, "owner", "'%s' is not one of the fixture's users", p->owner);
