@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rules.h"
 #include "util.h"
 
 static int fake_on;
@@ -48,37 +49,6 @@ void clock_now(char *out)
 
 int clock_parse(const char *s, int64_t *out_ms)
 {
-	int y, mo, d, h, mi, sec, ms = 0, n = 0;
-	struct tm tm;
-	time_t t;
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-	    n != 19)
-		return -1;
-	s += n;
-	if (*s == '.') {
-		int digits = 0;
-		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-			if (digits < 3)
-				ms = ms * 10 + (*s - '0');
-		if (digits == 0)
-			return -1;
-		for (; digits < 3; digits++)
-			ms *= 10;
-	}
-	if (strcmp(s, "Z") != 0 || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || sec > 59)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
-	*out_ms = (int64_t)t * 1000 + ms;
-	return 0;
+	/* the one timestamp reader (rules.c), in its --clock form */
+	return rules_clock_start(s, out_ms) ? -1 : 0;
 }

@@ -12,7 +12,8 @@
 
 #define CLOCK_RFC3339_LEN 24 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" */
 
-/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z"; 0 on success, -1 otherwise. */
+/* Parses a timestamp that passes rules_clock_start() ("YYYY-MM-DDTHH:MM:SS
+ * [.fff]Z", a real date and time of day); 0 on success, -1 otherwise. */
 int clock_parse(const char *s, int64_t *out_ms);
 /* Starts the fake clock at @start_ms (milliseconds since the epoch). */
 void clock_set_fake(int64_t start_ms);

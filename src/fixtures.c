@@ -2,7 +2,11 @@
  * rules (rules.c) and writes it through the same store functions the API
  * uses, so a fixture can hold nothing the API could not make. An error
  * names the bad value by its RFC 6901 JSON pointer, then the rule:
- * "/organizations/2/members/0/email: must be an email address".
+ * "/organizations/2/members/0/email: must be an email address". The text
+ * is read by the same strict reader as request bodies (json.c), so a
+ * duplicate key, a \u0000 or trailing data is refused rather than half
+ * read; a timestamp must be one the API could write (rules_timestamp) and
+ * is kept in cfmock's own form, the one it emits.
  *
  *   { "users": [ { "id"?, "email", "api_key"?, "tenant_admin"?,
  *                  "first_name"?, "last_name"?,
@@ -30,6 +34,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "json.h"
 #include "roles.h"
 #include "rules.h"
 #include "util.h"
@@ -40,20 +45,6 @@ struct loader {
 	char *err;
 	struct strbuf where; /* the JSON pointer of the value being read */
 };
-
-/* Appends @key to the pointer @sb, escaped as RFC 6901 says. */
-static void pointer_add(struct strbuf *sb, const char *key)
-{
-	strbuf_adds(sb, "/");
-	for (; *key; key++) {
-		if (*key == '~')
-			strbuf_adds(sb, "~0");
-		else if (*key == '/')
-			strbuf_adds(sb, "~1");
-		else
-			strbuf_add(sb, key, 1);
-	}
-}
 
 /* Fails with "POINTER: MESSAGE", the pointer naming the value being read,
  * or its member @key (NULL: the value itself). Only the first failure is
@@ -71,7 +62,7 @@ static int fail_at(struct loader *l, const char *key, const char *fmt, ...)
 	if (l->where.len)
 		strbuf_add(&sb, l->where.buf, l->where.len);
 	if (key)
-		pointer_add(&sb, key);
+		json_pointer_add(&sb, key);
 	if (sb.len)
 		strbuf_adds(&sb, ": ");
 	va_start(ap, fmt);
@@ -95,7 +86,7 @@ static size_t where_push(struct loader *l, const char *key, int i)
 {
 	size_t old = l->where.len;
 
-	pointer_add(&l->where, key);
+	json_pointer_add(&l->where, key);
 	if (i >= 0)
 		strbuf_addf(&l->where, "/%d", i);
 	return old;
@@ -163,16 +154,26 @@ static int get_bool(struct loader *l, const cJSON *obj, const char *key, int def
 	return 0;
 }
 
-/* The time at @key (NULL and INT64_MAX when absent), which must be RFC
- * 3339 UTC as clock_parse() reads it. */
-static int get_time(struct loader *l, const cJSON *obj, const char *key, const char **out,
-		    int64_t *out_ms)
+/* The time at @key (NULL and INT64_MAX when absent), which must pass
+ * rules_timestamp(). *out is its canonical form, written into @buf: what
+ * cfmock stores and echoes is always what clock_format() writes
+ * ("2014-03-01T12:21:02.0000Z" is kept as "2014-03-01T12:21:02.000Z"),
+ * never the file's own spelling. */
+static int get_time(struct loader *l, const cJSON *obj, const char *key,
+		    char buf[CLOCK_RFC3339_LEN + 1], const char **out, int64_t *out_ms)
 {
+	const char *s;
+
+	*out = NULL;
 	*out_ms = INT64_MAX;
-	if (get_string(l, obj, key, 0, out) < 0)
+	if (get_string(l, obj, key, 0, &s) < 0)
 		return -1;
-	if (*out && clock_parse(*out, out_ms) < 0)
-		return fail_at(l, key, "must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z");
+	if (!s)
+		return 0;
+	if (rule_at(l, key, rules_timestamp(s, out_ms)) < 0)
+		return -1;
+	clock_format(*out_ms, buf);
+	*out = buf;
 	return 0;
 }
 
@@ -345,6 +346,7 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 		size_t old = where_push(l, "members", i++);
 		struct org_member_new n;
 		cJSON *made = NULL;
+		char when[CLOCK_RFC3339_LEN + 1];
 		int64_t ms;
 		int which;
 		enum store_rc rc;
@@ -355,7 +357,8 @@ static int load_org_members(struct loader *l, const cJSON *o, const struct user 
 		if (keys_ok(l, m, allowed) < 0 ||
 		    get_checked(l, m, "email", 1, rules_org_member_email, &n.email) < 0 ||
 		    get_checked(l, m, "status", 0, rules_org_member_status, &n.status) < 0 ||
-		    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0)
+		    get_id(l, m, &n.id) < 0 ||
+		    get_time(l, m, "create_time", when, &n.create_time, &ms) < 0)
 			return -1;
 		if (!n.status)
 			n.status = rules_org_member_status_default;
@@ -463,6 +466,7 @@ static int load_account_member(struct loader *l, const cJSON *m, const struct us
 	const char *roles[RULES_ROLES_MAX];
 	cJSON *made = NULL;
 	char *policies = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int64_t ms;
 	enum store_rc rc;
 
@@ -474,7 +478,8 @@ static int load_account_member(struct loader *l, const cJSON *m, const struct us
 	n.upsert = own;
 	if ((!own && rule_at(l, "email", rules_account_member_email(n.email)) < 0) ||
 	    get_checked(l, m, "status", 0, rules_account_member_status, &n.status) < 0 ||
-	    get_id(l, m, &n.id) < 0 || get_time(l, m, "create_time", &n.create_time, &ms) < 0 ||
+	    get_id(l, m, &n.id) < 0 ||
+	    get_time(l, m, "create_time", when, &n.create_time, &ms) < 0 ||
 	    get_roles(l, m, roles, &n.nroles) < 0 || get_policies(l, m, &policies) < 0) {
 		free(policies);
 		return -1;
@@ -551,6 +556,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	const char *owner;
 	struct user user;
 	cJSON *made = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int64_t ms;
 	int owner_is_member;
 	enum store_rc rc;
@@ -562,7 +568,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 	    get_checked(l, a, "name", 1, rules_account_name, &n.name) < 0 ||
 	    get_string(l, a, "owner", !org_owner, &owner) < 0 ||
 	    get_checked(l, a, "type", 0, rules_account_type, &n.type) < 0 ||
-	    get_time(l, a, "created_on", &n.created_on, &ms) < 0 ||
+	    get_time(l, a, "created_on", when, &n.created_on, &ms) < 0 ||
 	    get_profile(l, a, &p, &n.profile) < 0 ||
 	    get_bool(l, a, "owner_is_member", 1, &owner_is_member) < 0)
 		return -1;
@@ -672,6 +678,7 @@ static int collect_accounts(struct loader *l, const cJSON *parent, int org, cons
 	cJSON_ArrayForEach(a, list) {
 		size_t old = where_push(l, "accounts", i++);
 		struct pending *p;
+		char when[CLOCK_RFC3339_LEN + 1];
 		const char *t;
 
 		if (!cJSON_IsObject(a))
@@ -681,7 +688,7 @@ static int collect_accounts(struct loader *l, const cJSON *parent, int org, cons
 		p->org = org;
 		p->owner = owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, a, "created_on", &t, &p->time_ms) < 0)
+		if (get_time(l, a, "created_on", when, &t, &p->time_ms) < 0)
 			return -1;
 		where_pop(l, old);
 	}
@@ -694,6 +701,7 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 {
 	const cJSON *children, *child;
 	const char *owner, *t;
+	char when[CLOCK_RFC3339_LEN + 1];
 	int self, bad, i = 0;
 
 	if (!cJSON_IsObject(o))
@@ -707,7 +715,7 @@ static int collect_org(struct loader *l, const cJSON *o, int parent, const char 
 		p->org = parent;
 		p->owner = owner ? owner : parent_owner;
 		p->where = xstrdup(l->where.buf);
-		if (get_time(l, o, "create_time", &t, &p->time_ms) < 0)
+		if (get_time(l, o, "create_time", when, &t, &p->time_ms) < 0)
 			return -1;
 		owner = p->owner;
 	}
@@ -761,6 +769,8 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	struct profile prof;
 	struct user user;
 	cJSON *made = NULL;
+	char when[CLOCK_RFC3339_LEN + 1];
+	int64_t ms;
 	enum store_rc rc;
 
 	if (p->id)
@@ -771,7 +781,7 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	memset(&n, 0, sizeof(n));
 	if (keys_ok(l, o, allowed) < 0 || get_id(l, o, &n.id) < 0 ||
 	    get_checked(l, o, "name", 1, rules_organization_name, &n.name) < 0 ||
-	    get_string(l, o, "create_time", 0, &n.create_time) < 0)
+	    get_time(l, o, "create_time", when, &n.create_time, &ms) < 0)
 		return -1;
 	if (store_users_get_by_email(l->st, p->owner, &user) != STORE_OK)
 		return fail_at(l, "owner", "'%s' is not one of the fixture's users", p->owner);
@@ -850,16 +860,35 @@ out:
 	return rc;
 }
 
+/* *err for a text the strict reader refused: "POINTER: RULE" where a
+ * pointer names the value, else "offset N (line L, column C): RULE". */
+static char *json_failure(const struct json_error *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (e->pointer && *e->pointer)
+		strbuf_addf(&sb, "%s: ", e->pointer);
+	else if (!e->pointer)
+		strbuf_addf(&sb, "offset %zu (line %d, column %d): ", e->offset, e->line, e->column);
+	strbuf_adds(&sb, e->rule);
+	if (e->key)
+		strbuf_addf(&sb, " '%s'", e->key);
+	return strbuf_detach(&sb, NULL);
+}
+
 int fixtures_load_text(struct store *st, const char *text, size_t len, char **err)
 {
+	struct json_error jerr;
 	struct loader l;
 	int rc;
 
 	memset(&l, 0, sizeof(l));
 	l.st = st;
 	*err = NULL;
-	if (!utf8_valid(text, len) || !(l.root = cJSON_ParseWithLength(text, len))) {
-		*err = xstrdup("not valid JSON");
+	l.root = json_parse_strict(text, len, &jerr);
+	if (!l.root) {
+		*err = json_failure(&jerr);
+		json_error_release(&jerr);
 		return -1;
 	}
 	rc = store_transaction(st, load_all, &l);

@@ -8,20 +8,233 @@
 #include "reply.h"
 #include "util.h"
 
-/* 1 if the body holds the escape \u0000, which cJSON would decode into a
- * NUL that silently cuts the string short. */
-static int has_nul_escape(const char *s, size_t len)
-{
-	size_t i;
+/* RFC 8259, strictly, where cJSON is lenient: whitespace is only space,
+ * tab, CR and LF; strings are UTF-8 with no raw control characters and only
+ * the listed escapes (\u with four hex digits), and never \u0000, which
+ * cJSON would decode into a NUL that silently cuts the string short;
+ * numbers have no leading zeros, no bare '.', no '+'; one value and nothing
+ * after it. Nesting deeper than JSON_DEPTH_MAX is refused too, before
+ * cJSON's recursion sees it.
+ *
+ * The scanner keeps the path to the value it reads (raw key spans and
+ * array indexes, one per level), so that a \u0000 can be named by its JSON
+ * pointer; the keys are decoded only when that happens. */
+#define JSON_DEPTH_MAX 512
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-	for (i = 0; i + 1 < len; i++) {
-		if (s[i] != '\\')
-			continue;
-		if (s[i + 1] == 'u' && i + 5 < len && memcmp(s + i + 2, "0000", 4) == 0)
-			return 1;
-		i++; /* skip the escaped character */
+struct seg {
+	const char *key; /* the raw key, quotes included; NULL: an array index */
+	size_t klen;
+	int index;
+};
+
+struct scan {
+	const char *text, *p, *end;
+	const char *why; /* the rule broken (NULL: none yet) */
+	const char *at;  /* where */
+	int nul_depth;   /* a \u0000: the levels of the path that name it (else -1) */
+	struct seg seg[JSON_DEPTH_MAX];
+};
+
+static int fail(struct scan *s, const char *at, const char *why)
+{
+	if (!s->why) {
+		s->why = why;
+		s->at = at;
+	}
+	return -1;
+}
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
+		s->p++;
+}
+
+static int lit(struct scan *s, const char *word)
+{
+	size_t n = strlen(word);
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
+		return fail(s, s->p, "not valid JSON: expected a value");
+	s->p += n;
+	return 0;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int number(struct scan *s)
+{
+	const char *start = s->p;
+
+	if (s->p < s->end && *s->p == '-')
+		s->p++;
+	if (s->p >= s->end || !is_digit(*s->p))
+		return fail(s, start, "not valid JSON: expected a value");
+	if (*s->p == '0')
+		s->p++;
+	else
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (s->p >= s->end || !is_digit(*s->p))
+			return fail(s, start, "not valid JSON: malformed number");
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (s->p >= s->end || !is_digit(*s->p))
+			return fail(s, start, "not valid JSON: malformed number");
+		while (s->p < s->end && is_digit(*s->p))
+			s->p++;
 	}
 	return 0;
+}
+
+/* The string at s->p; @depth levels of the path name it (a key: its
+ * object). */
+static int string(struct scan *s, int depth, int key)
+{
+	const char *start = s->p++; /* the opening quote */
+
+	while (s->p < s->end) {
+		const char *at = s->p;
+		unsigned char c = (unsigned char)*s->p++;
+
+		if (c == '"') {
+			if (!utf8_valid(start + 1, (size_t)(at - start - 1)))
+				return fail(s, start, "not valid UTF-8");
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(s, at, "not valid JSON: a control character in a string");
+		if (c == '\\') {
+			if (s->p >= s->end)
+				break;
+			c = (unsigned char)*s->p++;
+			if (c == 'u') {
+				int i;
+				for (i = 0; i < 4; i++, s->p++)
+					if (s->p >= s->end || !*s->p ||
+					    !strchr("0123456789abcdefABCDEF", *s->p))
+						return fail(s, at, "not valid JSON: bad \\u escape");
+				if (memcmp(s->p - 4, "0000", 4) == 0) {
+					s->nul_depth = depth;
+					return fail(s, at, key ? "a key holds \\u0000, a NUL character"
+							       : "holds \\u0000, a NUL character");
+				}
+			} else if (!c || !strchr("\"\\/bfnrt", c)) {
+				return fail(s, at, "not valid JSON: bad escape in a string");
+			}
+		}
+	}
+	return fail(s, start, "not valid JSON: unterminated string");
+}
+
+static int value(struct scan *s, int depth)
+{
+	ws(s);
+	if (s->p >= s->end)
+		return fail(s, s->p, "not valid JSON: unexpected end");
+	switch (*s->p) {
+	case '{':
+	case '[': {
+		char close = *s->p == '{' ? '}' : ']';
+		int object = close == '}', i = 0;
+
+		if (depth >= JSON_DEPTH_MAX)
+			return fail(s, s->p, "nested deeper than " STR(JSON_DEPTH_MAX));
+		s->p++;
+		ws(s);
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			return 0;
+		}
+		for (;; i++) {
+			struct seg *seg = &s->seg[depth];
+
+			seg->key = NULL;
+			seg->index = i;
+			if (object) {
+				ws(s);
+				if (s->p >= s->end || *s->p != '"')
+					return fail(s, s->p, "not valid JSON: expected a string key");
+				seg->key = s->p;
+				if (string(s, depth, 1) < 0)
+					return -1;
+				seg->klen = (size_t)(s->p - seg->key);
+				ws(s);
+				if (s->p >= s->end || *s->p != ':')
+					return fail(s, s->p, "not valid JSON: expected ':'");
+				s->p++;
+			}
+			if (value(s, depth + 1) < 0)
+				return -1;
+			ws(s);
+			if (s->p < s->end && *s->p == close) {
+				s->p++;
+				return 0;
+			}
+			if (s->p >= s->end || *s->p != ',')
+				return fail(s, s->p, object ? "not valid JSON: expected ',' or '}'"
+							    : "not valid JSON: expected ',' or ']'");
+			s->p++;
+		}
+	}
+	case '"':
+		return string(s, depth, 0);
+	case 't':
+		return lit(s, "true");
+	case 'f':
+		return lit(s, "false");
+	case 'n':
+		return lit(s, "null");
+	default:
+		return number(s);
+	}
+}
+
+void json_pointer_add(struct strbuf *sb, const char *key)
+{
+	strbuf_adds(sb, "/");
+	for (; *key; key++) {
+		if (*key == '~')
+			strbuf_adds(sb, "~0");
+		else if (*key == '/')
+			strbuf_adds(sb, "~1");
+		else
+			strbuf_add(sb, key, 1);
+	}
+}
+
+/* The pointer of the first @depth levels of the scan's path. */
+static char *scan_pointer(const struct scan *s, int depth)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	strbuf_adds(&sb, "");
+	for (i = 0; i < depth; i++) {
+		const struct seg *seg = &s->seg[i];
+		cJSON *k;
+
+		if (!seg->key) {
+			strbuf_addf(&sb, "/%d", seg->index);
+			continue;
+		}
+		/* the key passed the scan, so cJSON decodes it */
+		k = cJSON_ParseWithLength(seg->key, seg->klen);
+		json_pointer_add(&sb, k && cJSON_IsString(k) ? k->valuestring : "?");
+		cJSON_Delete(k);
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -29,15 +242,18 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Finds a key given twice in one object; returns it, or NULL. The live API
- * would keep one of the two silently, which hides a client bug. */
-static const char *duplicate_key(const cJSON *node)
+/* Finds a key given twice in one object, the object itself first, then
+ * its members in order; returns it, or NULL, with @path left at the
+ * pointer of the object that holds it. The live API would keep one of the
+ * two silently, which hides a client bug. */
+static const char *duplicate_key(const cJSON *node, struct strbuf *path)
 {
 	const cJSON *child;
 	const char *dup = NULL;
+	int i = 0;
 
 	if (cJSON_IsObject(node)) {
-		int n = cJSON_GetArraySize(node), i = 0;
+		int n = cJSON_GetArraySize(node);
 		const char **names;
 
 		if (n > 1) {
@@ -53,14 +269,99 @@ static const char *duplicate_key(const cJSON *node)
 				return dup;
 		}
 	}
-	if (cJSON_IsObject(node) || cJSON_IsArray(node)) {
-		cJSON_ArrayForEach(child, node) {
-			dup = duplicate_key(child);
-			if (dup)
-				return dup;
-		}
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+		return NULL;
+	i = 0;
+	cJSON_ArrayForEach(child, node) {
+		size_t old = path->len;
+
+		if (cJSON_IsObject(node))
+			json_pointer_add(path, child->string);
+		else
+			strbuf_addf(path, "/%d", i);
+		i++;
+		dup = duplicate_key(child, path);
+		if (dup)
+			return dup;
+		path->len = old;
+		path->buf[old] = '\0';
 	}
 	return NULL;
+}
+
+static void error_at(struct json_error *err, const char *text, const char *at, const char *rule)
+{
+	const char *p;
+
+	err->rule = rule;
+	err->offset = (size_t)(at - text);
+	err->line = 1;
+	err->column = 1;
+	for (p = text; p < at; p++) {
+		if (*p == '\n') {
+			err->line++;
+			err->column = 1;
+		} else {
+			err->column++;
+		}
+	}
+}
+
+cJSON *json_parse_strict(const char *text, size_t len, struct json_error *err)
+{
+	struct scan *s = xmalloc(sizeof(*s));
+	struct strbuf path = STRBUF_INIT;
+	const char *end = NULL, *dup;
+	cJSON *root = NULL;
+
+	memset(err, 0, sizeof(*err));
+	s->text = s->p = text;
+	s->end = text + len;
+	s->why = s->at = NULL;
+	s->nul_depth = -1;
+	if (value(s, 0) == 0) {
+		ws(s);
+		if (s->p != s->end)
+			fail(s, s->p, "trailing data after the JSON value");
+	}
+	if (s->why) {
+		error_at(err, text, s->at, s->why);
+		if (s->nul_depth >= 0)
+			err->pointer = scan_pointer(s, s->nul_depth);
+		goto out;
+	}
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root)
+		while (end < text + len && strchr(" \t\r\n", *end))
+			end++;
+	if (!root || end != text + len) {
+		/* what the scan passes cJSON reads, but for a \u escape that
+		 * is half a surrogate pair */
+		error_at(err, text, end ? end : text, "not valid JSON");
+		cJSON_Delete(root);
+		root = NULL;
+		goto out;
+	}
+	strbuf_adds(&path, "");
+	dup = duplicate_key(root, &path);
+	if (dup) {
+		err->rule = "duplicate key";
+		err->key = xstrdup(dup);
+		err->pointer = strbuf_detach(&path, NULL);
+		cJSON_Delete(root);
+		root = NULL;
+	}
+out:
+	strbuf_release(&path);
+	free(s);
+	return root;
+}
+
+void json_error_release(struct json_error *err)
+{
+	free(err->pointer);
+	free(err->key);
+	err->pointer = err->key = NULL;
 }
 
 /* 1 if @ct names JSON: application/json, or any type with a +json suffix,
@@ -78,164 +379,9 @@ static int is_json_type(const char *ct)
 	return len > 5 && strncasecmp(ct + len - 5, "+json", 5) == 0;
 }
 
-/* RFC 8259, strictly, where cJSON is lenient: whitespace is only space,
- * tab, CR and LF; strings hold no raw control characters and only the
- * listed escapes (\u with four hex digits); numbers have no leading zeros,
- * no bare '.', no '+'. Nesting deeper than JSON_DEPTH_MAX is refused too,
- * before cJSON's recursion sees it. */
-#define JSON_DEPTH_MAX 512
-
-struct scan {
-	const char *p, *end;
-};
-
-static void ws(struct scan *s)
-{
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
-		s->p++;
-}
-
-static int lit(struct scan *s, const char *word)
-{
-	size_t n = strlen(word);
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int number(struct scan *s)
-{
-	if (s->p < s->end && *s->p == '-')
-		s->p++;
-	if (s->p >= s->end || !is_digit(*s->p))
-		return -1;
-	if (*s->p == '0')
-		s->p++;
-	else
-		while (s->p < s->end && is_digit(*s->p))
-			s->p++;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (s->p >= s->end || !is_digit(*s->p))
-			return -1;
-		while (s->p < s->end && is_digit(*s->p))
-			s->p++;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (s->p >= s->end || !is_digit(*s->p))
-			return -1;
-		while (s->p < s->end && is_digit(*s->p))
-			s->p++;
-	}
-	return 0;
-}
-
-static int string(struct scan *s)
-{
-	s->p++; /* the opening quote */
-	while (s->p < s->end) {
-		unsigned char c = (unsigned char)*s->p++;
-		if (c == '"')
-			return 0;
-		if (c < 0x20)
-			return -1;
-		if (c == '\\') {
-			if (s->p >= s->end)
-				return -1;
-			c = (unsigned char)*s->p++;
-			if (c == 'u') {
-				int i;
-				for (i = 0; i < 4; i++, s->p++)
-					if (s->p >= s->end || !strchr("0123456789abcdefABCDEF", *s->p) || !*s->p)
-						return -1;
-			} else if (!strchr("\"\\/bfnrt", c) || !c) {
-				return -1;
-			}
-		}
-	}
-	return -1;
-}
-
-static int value(struct scan *s, int depth)
-{
-	ws(s);
-	if (s->p >= s->end)
-		return -1;
-	switch (*s->p) {
-	case '{':
-	case '[': {
-		char close = *s->p == '{' ? '}' : ']';
-		int object = close == '}';
-
-		if (depth >= JSON_DEPTH_MAX)
-			return -1;
-		s->p++;
-		ws(s);
-		if (s->p < s->end && *s->p == close) {
-			s->p++;
-			return 0;
-		}
-		for (;;) {
-			if (object) {
-				ws(s);
-				if (s->p >= s->end || *s->p != '"' || string(s) < 0)
-					return -1;
-				ws(s);
-				if (s->p >= s->end || *s->p != ':')
-					return -1;
-				s->p++;
-			}
-			if (value(s, depth + 1) < 0)
-				return -1;
-			ws(s);
-			if (s->p >= s->end)
-				return -1;
-			if (*s->p == close) {
-				s->p++;
-				return 0;
-			}
-			if (*s->p != ',')
-				return -1;
-			s->p++;
-		}
-	}
-	case '"':
-		return string(s);
-	case 't':
-		return lit(s, "true");
-	case 'f':
-		return lit(s, "false");
-	case 'n':
-		return lit(s, "null");
-	default:
-		return number(s);
-	}
-}
-
-/* 1 if the @len bytes at @text are one JSON value and nothing else. */
-static int json_strict(const char *text, size_t len)
-{
-	struct scan s = { text, text + len };
-
-	if (value(&s, 0) < 0)
-		return 0;
-	ws(&s);
-	return s.p == s.end;
-}
-
 int json_body_or_reply(struct req *r, int optional)
 {
-	const char *end = NULL;
-	const char *dup;
+	struct json_error err;
 	size_t i;
 
 	/* (strchr would take a NUL byte for whitespace: it finds the
@@ -254,27 +400,22 @@ int json_body_or_reply(struct req *r, int optional)
 		reply_error(r, ERR_BAD_CONTENT_TYPE);
 		return -1;
 	}
-	if (memchr(r->body, '\0', r->body_len) || !utf8_valid(r->body, r->body_len) ||
-	    has_nul_escape(r->body, r->body_len) || !json_strict(r->body, r->body_len)) {
+	r->json = json_parse_strict(r->body, r->body_len, &err);
+	if (!r->json && !err.key) {
+		json_error_release(&err);
 		reply_error(r, ERR_MALFORMED_JSON);
 		return -1;
 	}
-	r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, &end, 0);
-	if (r->json) {
-		while (end < r->body + r->body_len && strchr(" \t\r\n", *end))
-			end++;
-	}
-	if (!r->json || end != r->body + r->body_len) {
-		reply_error(r, ERR_MALFORMED_JSON);
-		return -1;
-	}
-	if (!cJSON_IsObject(r->json)) {
+	/* a body that is strict JSON but not an object says so first, even
+	 * with a duplicate key inside */
+	if (r->body[i] != '{') {
+		json_error_release(&err);
 		reply_error_at(r, ERR_FIELD_TYPE, "", "request body", "a JSON object");
 		return -1;
 	}
-	dup = duplicate_key(r->json);
-	if (dup) {
-		reply_error(r, ERR_DUPLICATE_KEY, dup);
+	if (!r->json) {
+		reply_error(r, ERR_DUPLICATE_KEY, err.key);
+		json_error_release(&err);
 		return -1;
 	}
 	return 0;

@@ -376,3 +376,110 @@ const char *rules_id_filters_count(int n)
 		return "at most " STR(RULES_ID_FILTERS_MAX) " ids may be given";
 	return NULL;
 }
+
+/* The timestamp rule. CF-API: every timestamp is "format: date-time"
+ * (RFC 3339) and every example is UTC with a "Z": whole seconds
+ * ("2019-04-30T01:12:20Z"), milliseconds ("2019-12-27T18:11:19.117Z", the
+ * Organizations API's and cfmock's own form), or four digits with the
+ * last a zero ("2014-03-01T12:21:02.0000Z", iam_account.created_on).
+ * cfmock keeps milliseconds, so it takes a fraction of 3 digits, or more
+ * when those past the third are 0 (up to 9, nanoseconds), and refuses one
+ * it would have to round (".1234") or that no fixed-width writer makes
+ * (".5"). It takes no offset other than Z (the API writes none), no lower
+ * case 't' or 'z', no leap second (POSIX time, which cfmock counts in,
+ * has none), and nothing before 1970, where its millisecond count would
+ * go negative. */
+#define TIME_SHAPE "must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z"
+#define FRACTION_MAX 9
+
+/* The @n decimal digits at @s into *out; 0 if one is not a digit (a NUL
+ * stops the scan before anything past it is read). */
+static int digits(const char *s, int n, int *out)
+{
+	int i;
+
+	*out = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01 to @y-@m-@d of the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil, for y >= 1). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int64_t)era * 146097 + doe - 719468;
+}
+
+/* The one timestamp reader. With @any_fraction (--clock, which is no API
+ * value) the fraction may have any number of digits, cut to
+ * milliseconds. */
+static const char *timestamp(const char *s, int any_fraction, int64_t *out_ms)
+{
+	int y, mo, d, h, mi, sec, ms = 0, n = 0;
+
+	*out_ms = 0;
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
+	    !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &sec))
+		return TIME_SHAPE;
+	s += 19;
+	if (*s == '.') {
+		int scale = 100, past_ms = 0;
+
+		for (s++; s[n] >= '0' && s[n] <= '9'; n++) {
+			if (n < 3) {
+				ms += (s[n] - '0') * scale;
+				scale /= 10;
+			} else if (s[n] != '0') {
+				past_ms = 1;
+			}
+		}
+		if (n == 0)
+			return TIME_SHAPE;
+		if (!any_fraction && (n < 3 || n > FRACTION_MAX || past_ms))
+			return "fractional seconds must be milliseconds: 3 digits (more only as "
+			       "trailing zeros), or none";
+		s += n;
+	}
+	if (*s == '+' || *s == '-')
+		return "must be UTC, ending in 'Z', not an offset";
+	if (strcmp(s, "Z") != 0)
+		return TIME_SHAPE;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return "must be a real calendar date";
+	if (h > 23 || mi > 59 || sec > 59)
+		return "must be a time of day from 00:00:00 to 23:59:59";
+	if (y < 1970)
+		return "must not be before 1970-01-01T00:00:00Z";
+	*out_ms = (((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 + sec) * 1000 + ms;
+	return NULL;
+}
+
+const char *rules_timestamp(const char *s, int64_t *out_ms)
+{
+	return timestamp(s, 0, out_ms);
+}
+
+const char *rules_clock_start(const char *s, int64_t *out_ms)
+{
+	return timestamp(s, 1, out_ms);
+}

@@ -44,14 +44,19 @@
  *                          members a batch create; 1 to 100 accounts a batch
  *                          move; at most 100 id filters
  *   query value            at most 4096 bytes
+ *   timestamp              RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SS[.mmm]Z": a real
+ *                          date (leap years counted) from 1970, a time of day
+ *                          00:00:00 to 23:59:59, a fraction of 3 digits (more
+ *                          only as trailing zeros) or none, "Z" and no offset
  *
  * Lengths count characters (UTF-8 code points), as JSON Schema's maxLength
- * does; the query value counts bytes. Timestamps are clock_parse()'s and
- * role ids role_find()'s (roles.h). */
+ * does; the query value counts bytes. Role ids are role_find()'s
+ * (roles.h). */
 #ifndef CFMOCK_RULES_H
 #define CFMOCK_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A rule on a string value: NULL if @value passes, else the reason. */
 typedef const char *rules_fn(const char *value);
@@ -108,6 +113,13 @@ extern const char *const rules_token_status_default;
 const char *rules_id(const char *s);
 const char *rules_policy_access(const char *s);
 const char *rules_query_value(const char *s);
+/* A timestamp as a fixture may give it; on success *out_ms is
+ * its instant in milliseconds since the epoch, which clock_format() writes
+ * back in the API's form. */
+const char *rules_timestamp(const char *s, int64_t *out_ms);
+/* The start of --clock: the same, but a fraction of any length (cut to
+ * milliseconds), as "2030-05-06T07:08:09.5Z". */
+const char *rules_clock_start(const char *s, int64_t *out_ms);
 
 /* The counts: a rule on how many items a list holds. The maxima size the
  * arrays that hold what they count. */

@@ -7,7 +7,12 @@ RFC 6901 pointer of the bad value); the same value sent to the API answers
 400 with the same rule text; and a fixture at the boundary loads. Rules the
 API applies to headers answer their 6003 chain (the API gives no reason
 there), and rules only fixtures can break (token status, timestamps) are
-checked on the fixture side alone."""
+checked on the fixture side alone.
+
+The text itself is read by the strict reader request bodies go through
+(src/json.c): a duplicate key, a \u0000, trailing data or any other
+departure from RFC 8259 is refused at start-up, named by the pointer of
+the value (or object) it is about, or by its offset where no value is."""
 import json
 import os
 import tempfile
@@ -455,7 +460,89 @@ class FixtureRules(unittest.TestCase):
                            '/organizations/0/accounts/0/created_on', rule)
         self.assertRefused(lambda d: org0(d)['members'][0].update(create_time='2026-01-02'),
                            '/organizations/0/members/0/create_time', rule)
+        for bad in ('2026-01-02t03:04:05Z', '2026-01-02T03:04:05z', '2026-1-02T03:04:05Z',
+                    '2026-+1-02T03:04:05Z', ' 2026-01-02T03:04:05Z', '2026-01-02T03:04:05.Z',
+                    '2026-01-02T03:04:05.000Z ', '2026-01-02T03:04:05'):
+            with self.subTest(time=bad):
+                self.assertRefused(lambda d: org0(d).update(create_time=bad),
+                                   '/organizations/0/create_time', rule)
         self.loaded(lambda d: org0(d).update(create_time='2026-01-02T03:04:05.000Z'))
+
+    def test_fix_9_4_timestamps_are_real_dates(self):
+        rule = 'must be a real calendar date'
+        for bad in ('2026-02-31T00:00:00.000Z', '2025-02-29T00:00:00.000Z',
+                    '1900-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z',
+                    '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z',
+                    '2026-01-00T00:00:00.000Z'):
+            with self.subTest(time=bad):
+                self.assertRefused(lambda d: acct0(d).update(created_on=bad),
+                                   '/organizations/0/accounts/0/created_on', rule)
+        self.assertRefused(lambda d: org0(d).update(create_time='1969-12-31T23:59:59.999Z'),
+                           '/organizations/0/create_time', 'must not be before 1970-01-01T00:00:00Z')
+        # leap years: 2024 and 2000 have a 29 February, 2025 and 1900 do not
+        srv = self.loaded(lambda d: (acct0(d).update(created_on='2024-02-29T12:00:00.000Z'),
+                                     org0(d).update(create_time='2000-02-29T00:00:00.000Z')))
+        a = srv.request('GET', '/accounts', auth=OWNER_TOKEN).json['result'][0]
+        self.assertEqual(a['created_on'], '2024-02-29T12:00:00.000Z')
+
+    def test_fix_9_5_timestamps_are_times_of_day(self):
+        rule = 'must be a time of day from 00:00:00 to 23:59:59'
+        for bad in ('2026-01-02T24:00:00.000Z', '2026-01-02T23:60:00.000Z',
+                    '2026-01-02T23:59:60.000Z'):
+            with self.subTest(time=bad):
+                self.assertRefused(lambda d: org0(d)['members'][0].update(create_time=bad),
+                                   '/organizations/0/members/0/create_time', rule)
+        self.loaded(lambda d: org0(d)['members'][0].update(create_time='2026-01-02T23:59:59.999Z'))
+
+    def test_fix_9_6_fractions_are_milliseconds(self):
+        rule = ('fractional seconds must be milliseconds: 3 digits (more only as trailing '
+                'zeros), or none')
+        for bad in ('2026-01-02T03:04:05.5Z', '2026-01-02T03:04:05.12Z',
+                    '2026-01-02T03:04:05.1234Z', '2026-01-02T03:04:05.123000001Z',
+                    '2026-01-02T03:04:05.0000000000Z'):
+            with self.subTest(time=bad):
+                self.assertRefused(lambda d: org0(d).update(create_time=bad),
+                                   '/organizations/0/create_time', rule)
+
+    def test_fix_9_7_offsets_other_than_z_are_refused(self):
+        for bad in ('2026-01-02T03:04:05.000+00:00', '2026-01-02T04:04:05+01:00',
+                    '2026-01-02T03:04:05-00:00'):
+            with self.subTest(time=bad):
+                self.assertRefused(lambda d: acct0(d).update(created_on=bad),
+                                   '/organizations/0/accounts/0/created_on',
+                                   "must be UTC, ending in 'Z', not an offset")
+
+    def test_fix_9_8_timestamps_echo_in_the_apis_form(self):
+        """Each form the API writes loads, and comes back as cfmock writes
+        it (milliseconds), in the API and in the state export, which
+        loads back the same."""
+        def change(d):
+            org0(d)['create_time'] = '2019-12-27T18:11:19Z'
+            org0(d)['members'][0]['create_time'] = '2019-12-27T18:11:19.117000Z'
+            acct0(d)['created_on'] = '2014-03-01T12:21:02.0000Z'
+            acct0(d)['members'][0]['create_time'] = '2014-03-01T12:21:02.123Z'
+        srv = self.loaded(change)
+        org = srv.request('GET', '/organizations', auth=OWNER_TOKEN).json['result'][0]
+        self.assertEqual(org['create_time'], '2019-12-27T18:11:19.000Z')
+        member = self.members(srv, 'organizations')
+        self.assertEqual([m['create_time'] for m in member if m['user']['email'] != OWNER],
+                         ['2019-12-27T18:11:19.117Z'])
+        acct = srv.request('GET', '/accounts', auth=OWNER_TOKEN).json['result'][0]
+        self.assertEqual(acct['created_on'], '2014-03-01T12:21:02.000Z')
+        r = srv.request('GET', '/_cfmock/state', auth=None)
+        self.assertEqual(r.status, 200, r)
+        state = r.json
+        self.assertEqual(state['organizations'][0]['create_time'], '2019-12-27T18:11:19.000Z')
+        self.assertEqual(state['organizations'][0]['accounts'][0]['created_on'],
+                         '2014-03-01T12:21:02.000Z')
+        self.assertIn('2014-03-01T12:21:02.123Z', [
+            m.get('create_time') for m in state['organizations'][0]['accounts'][0]['members']])
+        # the export loads back through --fixtures, to the same state
+        path = self.write_text(r.raw, 'state.json')
+        again = harness.Server('--fixtures', path)
+        r2 = again.request('GET', '/_cfmock/state', auth=None)
+        self.assertEqual(again.stop(), 0, again.stderr.decode())
+        self.assertEqual(r2.raw, r.raw)
 
     # -- 10: the pointer ---------------------------------------------------
 
@@ -469,6 +556,69 @@ class FixtureRules(unittest.TestCase):
             self.assertEqual(srv.request('GET', '/_cfmock/health', auth=None).status, 200)
         self.assertEqual(srv.proc.returncode, 0)
 
+
+    # -- 11: the text, read as strictly as a request body -----------------
+
+    def write_text(self, text, name='raw.json'):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, 'wb') as f:
+            f.write(text.encode() if isinstance(text, str) else text)
+        return path
+
+    def assertTextRefused(self, text, where, rule):
+        """The fixture file holding exactly @text fails to start: exit 1
+        and exactly 'cfmock: FILE: WHERE: RULE' (no WHERE when it is
+        empty: the whole text)."""
+        path = self.write_text(text)
+        code, out, err = harness.run_cfmock('--port', '0', '--db', ':memory:', '--fixtures', path)
+        self.assertEqual(code, 1, err)
+        self.assertEqual(out, '')
+        self.assertEqual(err, 'cfmock: %s: %s%s\n' % (path, where + ': ' if where else '', rule))
+
+    def test_fix_11_1_duplicate_key_names_its_object_and_the_key(self):
+        text = json.dumps(base())
+        dup = text.replace('"name": "Root"', '"name": "Root", "name": "Other"', 1)
+        self.assertNotEqual(dup, text)
+        self.assertTextRefused(dup, '/organizations/0', "duplicate key 'name'")
+        # at the top, the same however the key is escaped
+        self.assertTextRefused('{"users": [], "\\u0075sers": []}', '', "duplicate key 'users'")
+        # the API: the same text as a body is 1007
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a", "name": "b"}')
+        self.assertEqual([e['code'] for e in r.json['errors']], [1007], r)
+
+    def test_fix_11_2_nul_escape_is_refused_at_its_string(self):
+        text = json.dumps(base()).replace('"name": "Account"', '"name": "Acc\\u0000ount"', 1)
+        self.assertTextRefused(text, '/organizations/0/accounts/0/name',
+                               'holds \\u0000, a NUL character')
+        self.assertTextRefused('{"users": [{"e\\u0000mail": "a@example.com"}]}', '/users/0',
+                               'a key holds \\u0000, a NUL character')
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a\\u0000b"}')
+        self.assertEqual([e['code'] for e in r.json['errors']], [6007], r)
+
+    def test_fix_11_3_trailing_data_is_refused_at_its_offset(self):
+        text = json.dumps(base())
+        self.assertTextRefused(text + '\n\n  }', 'offset %d (line 3, column 3)' % (len(text) + 4),
+                               'trailing data after the JSON value')
+        self.assertTextRefused(text + '{}', 'offset %d (line 1, column %d)' % (
+            len(text), len(text) + 1), 'trailing data after the JSON value')
+        r = self.srv.request('POST', '/organizations', raw=b'{"name": "a"} x')
+        self.assertEqual([e['code'] for e in r.json['errors']], [6007], r)
+
+    def test_fix_11_4_other_departures_from_rfc_8259(self):
+        self.assertTextRefused('{"users": [],}', 'offset 13 (line 1, column 14)',
+                               'not valid JSON: expected a string key')
+        self.assertTextRefused('{"users": [\n  01]}', 'offset 15 (line 2, column 4)',
+                               "not valid JSON: expected ',' or ']'")
+        self.assertTextRefused(b'{"users": [{"email": "\xff@example.com"}]}',
+                               'offset 21 (line 1, column 22)', 'not valid UTF-8')
+        self.assertTextRefused('[' * 513 + ']' * 513, 'offset 512 (line 1, column 513)',
+                               'nested deeper than 512')
+        self.assertTextRefused('', 'offset 0 (line 1, column 1)', 'not valid JSON: unexpected end')
+        # white space around the value is fine
+        srv = harness.Server('--fixtures', self.write_text('\r\n ' + json.dumps(base()) + '\n\t'))
+        self.assertEqual(srv.request('GET', '/user', auth=OWNER_TOKEN).json['result']['email'],
+                         OWNER)
+        self.assertEqual(srv.stop(), 0, srv.stderr.decode())
 
 if __name__ == '__main__':
     harness.main()

@@ -26,6 +26,10 @@ TEST("clock: parse round-trips and refuses other shapes")
 	CHECK(clock_parse("2026-13-01T00:00:00Z", &ms) < 0);
 	CHECK(clock_parse("2026-01-01T00:00:00.Z", &ms) < 0);
 	CHECK(clock_parse("2026-01-01T00:00:00+01:00", &ms) < 0);
+	/* a real date: timegm() would have made this 3 March */
+	CHECK(clock_parse("2026-02-31T00:00:00Z", &ms) < 0);
+	CHECK(clock_parse("2030-05-06T07:08:09.5Z", &ms) == 0);
+	CHECK_EQ_INT(ms % 1000, 500);
 }
 
 TEST("clock: the fake clock starts where told and ticks 1 ms a reading")

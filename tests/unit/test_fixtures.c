@@ -79,7 +79,12 @@ TEST("fixtures: errors name the entry, and nothing is loaded")
 		const char *text;
 		const char *want;
 	} cases[] = {
-		{ "[", "not valid JSON" },
+		{ "[", "offset 1 (line 1, column 2): not valid JSON: unexpected end" },
+		{ "{\"users\":[]} x", "offset 13 (line 1, column 14): trailing data after the JSON value" },
+		{ "{\"users\":[{\"email\":\"a@b.c\",\"email\":\"b@b.c\"}]}",
+		  "/users/0: duplicate key 'email'" },
+		{ "{\"users\":[{\"email\":\"a@b.c\\u0000x\"}]}",
+		  "/users/0/email: holds \\u0000, a NUL character" },
 		{ "[]", "must be a JSON object" },
 		{ "{\"orgs\":[]}", "/orgs: unknown key" },
 		{ "{\"users\":[{}]}", "/users/0/email: is required" },
@@ -95,6 +100,9 @@ TEST("fixtures: errors name the entry, and nothing is loaded")
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"create_time\":\"yesterday\"}]}",
 		  "/organizations/0/create_time: must be RFC 3339" },
+		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
+		  "\"a@b.c\",\"create_time\":\"2026-02-31T00:00:00.000Z\"}]}",
+		  "/organizations/0/create_time: must be a real calendar date" },
 		{ "{\"users\":[{\"email\":\"a@b.c\"}],\"organizations\":[{\"name\":\"R\",\"owner\":"
 		  "\"a@b.c\",\"accounts\":[{\"name\":\"A\"},{\"name\":\"B\",\"type\":\"gold\"}]}]}",
 		  "/organizations/0/accounts/1/type: must be" },

@@ -359,6 +359,75 @@ TEST("rules: the counts, at and past their bounds")
 	CHECK_EQ_STR(rules_id_filters_count(101), "at most 100 ids may be given");
 }
 
+TEST("rules: a timestamp is RFC 3339 UTC in the API's forms, a real date and time")
+{
+	static const char *const shape = "must be RFC 3339 UTC, like 2026-01-02T03:04:05.000Z";
+	static const char *const date = "must be a real calendar date";
+	static const char *const tod = "must be a time of day from 00:00:00 to 23:59:59";
+	static const char *const frac = "fractional seconds must be milliseconds: 3 digits "
+					"(more only as trailing zeros), or none";
+	int64_t ms = -1;
+
+	CHECK(rules_timestamp("2019-12-27T18:11:19.117Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 1577470279117LL);
+	CHECK(rules_timestamp("2026-01-01T00:00:00Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 1767225600000LL);
+	CHECK(rules_timestamp("2014-03-01T12:21:02.0000Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 1393676462000LL);
+	CHECK(rules_timestamp("2014-03-01T12:21:02.120000000Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 1393676462120LL);
+	CHECK(rules_timestamp("1970-01-01T00:00:00.000Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 0);
+	CHECK(rules_timestamp("9999-12-31T23:59:59.999Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 253402300799999LL);
+	/* leap years */
+	CHECK(rules_timestamp("2024-02-29T00:00:00.000Z", &ms) == NULL);
+	CHECK_EQ_INT(ms, 1709164800000LL);
+	CHECK(rules_timestamp("2000-02-29T00:00:00.000Z", &ms) == NULL);
+	CHECK_EQ_STR(rules_timestamp("2025-02-29T00:00:00.000Z", &ms), date);
+	CHECK_EQ_STR(rules_timestamp("2100-02-29T00:00:00.000Z", &ms), date);
+	CHECK_EQ_STR(rules_timestamp("2026-02-31T00:00:00.000Z", &ms), date);
+	CHECK_EQ_STR(rules_timestamp("2026-06-31T00:00:00.000Z", &ms), date);
+	CHECK_EQ_STR(rules_timestamp("2026-13-01T00:00:00.000Z", &ms), date);
+	CHECK_EQ_STR(rules_timestamp("2026-00-01T00:00:00.000Z", &ms), date);
+	CHECK(rules_timestamp("2026-12-31T00:00:00.000Z", &ms) == NULL);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T24:00:00.000Z", &ms), tod);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T23:60:00.000Z", &ms), tod);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T23:59:60.000Z", &ms), tod);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.5Z", &ms), frac);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.12Z", &ms), frac);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.1234Z", &ms), frac);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.0000000000Z", &ms), frac);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.000+01:00", &ms),
+		     "must be UTC, ending in 'Z', not an offset");
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00-00:00", &ms),
+		     "must be UTC, ending in 'Z', not an offset");
+	CHECK_EQ_STR(rules_timestamp("1969-12-31T23:59:59.999Z", &ms),
+		     "must not be before 1970-01-01T00:00:00Z");
+	CHECK_EQ_STR(rules_timestamp("", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.Z", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.000", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.000ZZ", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01t00:00:00.000Z", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01T00:00:00.000z", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-+1-01T00:00:00.000Z", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp(" 2026-01-01T00:00:00.000Z", &ms), shape);
+	CHECK_EQ_STR(rules_timestamp("2026-01-01 00:00:00.000Z", &ms), shape);
+}
+
+TEST("rules: --clock takes a fraction of any length, and the same dates")
+{
+	int64_t ms = -1;
+
+	CHECK(rules_clock_start("2030-05-06T07:08:09.5Z", &ms) == NULL);
+	CHECK_EQ_INT(ms % 1000, 500);
+	CHECK(rules_clock_start("2030-05-06T07:08:09.123456789Z", &ms) == NULL);
+	CHECK_EQ_INT(ms % 1000, 123);
+	CHECK(rules_clock_start("2030-05-06T07:08:09.Z", &ms) != NULL);
+	CHECK_EQ_STR(rules_clock_start("2026-02-31T00:00:00Z", &ms), "must be a real calendar date");
+}
+
 int main(void)
 {
 	return test_main();
