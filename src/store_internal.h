@@ -23,8 +23,8 @@
  * Organizations: @u sees those it created, those where it is an active
  * member, and all below them. That set is kept in org_access: a new
  * organization gets the rows of its parent plus its creator's, and
- * access_rebuild() recomputes one user's rows whenever its memberships
- * change. Queries only ever join org_access.
+ * access_grant() / access_revoke() add and take away one user's rows
+ * when a membership comes or goes. Queries only ever join org_access.
  *
  * Accounts (alias "a"): @u sees those inside an organization it sees and
  * those where it is an accepted member (an account's creator is one). The
@@ -264,9 +264,11 @@ enum store_rc account_visible(struct store *st, const struct user *u, const char
 
 /* --- members (store_org_members.c, store_account_members.c) --- */
 
-/* Recomputes which organizations user @user_seq sees (store.h's rule),
- * after its memberships changed. */
-enum store_rc access_rebuild(struct store *st, int64_t user_seq);
+/* Keeps what user @user_seq sees (store.h's rule) true after it became an
+ * active member of organization @org_seq (grant), or stopped being one
+ * (revoke: call it once the membership is gone). */
+enum store_rc access_grant(struct store *st, int64_t user_seq, int64_t org_seq);
+enum store_rc access_revoke(struct store *st, int64_t user_seq, int64_t org_seq);
 /* The key (and user) of member @member_id of the organization or account
  * with key @parent_seq: @table is "org_members" or "account_members",
  * @parent_col its "org_seq" or "account_seq" (fixed names, never input). */

@@ -1,6 +1,6 @@
 /* store_org_members.c: /organizations/{id}/members (store.h
- * "organization members"), and access_rebuild(), which keeps org_access
- * true when a membership changes. */
+ * "organization members"), and access_grant() / access_revoke(), which
+ * keep org_access true when a membership comes or goes. */
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -10,22 +10,57 @@
 #include "ids.h"
 #include "util.h"
 
-enum store_rc access_rebuild(struct store *st, int64_t user_seq)
-{
-	enum store_rc rc;
+/* The roots of what user ?1 sees: what it created, and where it is an
+ * active member. */
+#define ACCESS_ROOTS \
+	"roots(s) AS (SELECT seq FROM organizations WHERE creator_seq = ?1 " \
+	"UNION SELECT org_seq FROM org_members WHERE user_seq = ?1 AND status = 'active')"
 
-	rc = sql_step_write(st, sql_prep(st, "DELETE FROM org_access WHERE user_seq = ?"), 1, user_seq);
-	if (rc != STORE_OK)
-		return rc;
-	return sql_step_write(st, sql_prep(st, "INSERT INTO org_access(user_seq, org_seq) "
-					   "WITH RECURSIVE roots(s) AS ("
-					   "SELECT seq FROM organizations WHERE creator_seq = ?1 "
-					   "UNION SELECT org_seq FROM org_members "
-					   "WHERE user_seq = ?1 AND status = 'active'), "
-					   "down(s) AS (SELECT s FROM roots UNION "
-					   "SELECT o.seq FROM organizations o JOIN down ON o.parent_seq = down.s) "
-					   "SELECT ?1, s FROM down"),
-			      1, user_seq);
+static enum store_rc step_two(struct store *st, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *stmt = sql_prep(st, sql);
+	enum store_rc rc = STORE_OK;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		rc = SQLERR(st);
+	sql_done(st, stmt);
+	return rc;
+}
+
+/* The rows a membership adds: organization @org_seq and all below it
+ * (those the user already sees are left as they are). Only the new
+ * subtree is touched, whatever else the user sees. */
+enum store_rc access_grant(struct store *st, int64_t user_seq, int64_t org_seq)
+{
+	return step_two(st, "INSERT OR IGNORE INTO org_access(user_seq, org_seq) "
+			    "WITH RECURSIVE down(s) AS (SELECT ?2 UNION ALL "
+			    "SELECT o.seq FROM organizations o JOIN down ON o.parent_seq = down.s) "
+			    "SELECT ?1, s FROM down",
+			user_seq, org_seq);
+}
+
+/* The rows a membership of @org_seq took away, once it is gone: every
+ * organization of its subtree that no remaining root reaches. A root
+ * above @org_seq (the walk up is at most the depth limit) keeps it all;
+ * else the walk down keeps each branch from the first remaining root in
+ * it. The cost is the subtree's size, never the rest of what the user
+ * sees. */
+enum store_rc access_revoke(struct store *st, int64_t user_seq, int64_t org_seq)
+{
+	return step_two(st, "WITH RECURSIVE " ACCESS_ROOTS ", "
+			    "up(s) AS (SELECT ?2 UNION ALL SELECT o.parent_seq FROM organizations o "
+			    "JOIN up ON o.seq = up.s WHERE o.parent_seq IS NOT NULL), "
+			    "down(s, kept) AS (SELECT ?2, EXISTS (SELECT 1 FROM up "
+			    "WHERE up.s IN (SELECT s FROM roots)) UNION ALL "
+			    "SELECT o.seq, down.kept OR o.seq IN (SELECT s FROM roots) "
+			    "FROM organizations o JOIN down ON o.parent_seq = down.s) "
+			    "DELETE FROM org_access WHERE user_seq = ?1 AND org_seq IN "
+			    "(SELECT s FROM down WHERE NOT kept)",
+			user_seq, org_seq);
 }
 
 #define ORG_MEMBER_COLS \
@@ -137,7 +172,8 @@ enum store_rc store_org_members_create(struct store *st, const struct user *u, c
 			break;
 		}
 		seq = sqlite3_last_insert_rowid(st->db);
-		rc = access_rebuild(st, user_seq);
+		if (strcmp(m[i].status, "active") == 0)
+			rc = access_grant(st, user_seq, org_seq);
 		if (rc == STORE_OK) {
 			cJSON *item = NULL;
 			rc = sql_row_by_seq(st, "SELECT " ORG_MEMBER_COLS " FROM " ORG_MEMBER_FROM
@@ -183,7 +219,7 @@ enum store_rc store_org_members_delete(struct store *st, const struct user *u,
 		rc = sql_step_write(st, sql_prep(st, "DELETE FROM org_members WHERE seq = ?"), 1, seq);
 	/* the former member sees only what it still reaches otherwise */
 	if (rc == STORE_OK)
-		rc = access_rebuild(st, user_seq);
+		rc = access_revoke(st, user_seq, org_seq);
 	return sql_finish(st, rc);
 }
 

@@ -381,6 +381,93 @@ TEST("store: an active member sees the organization, all below it and their acco
 	test_app_free();
 }
 
+/* A model of who sees what: bob sees an organization when it or one
+ * above it has bob as an active member. */
+#define MODEL_MAX 64
+struct model {
+	char *id[MODEL_MAX];
+	int parent[MODEL_MAX]; /* -1: a root */
+	int member[MODEL_MAX]; /* 0 none, 1 active, 2 canceled */
+	char *member_id[MODEL_MAX];
+	int n;
+};
+
+static int model_sees(const struct model *m, int o)
+{
+	for (; o >= 0; o = m->parent[o])
+		if (m->member[o] == 1)
+			return 1;
+	return 0;
+}
+
+static unsigned next_rand(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+TEST("store: memberships that come and go keep what a member sees, step by step")
+{
+	struct user a, bob;
+	struct model m;
+	unsigned seed = 7;
+	int step, o, wrong = 0;
+
+	test_app_new();
+	a = user_for("tok-a");
+	bob = member_user("bob@example.com");
+	memset(&m, 0, sizeof(m));
+	for (step = 0; step < 400 && !wrong; step++) {
+		unsigned r = next_rand(&seed) % 8;
+
+		if (m.n < 3 || (r == 0 && m.n < MODEL_MAX)) {
+			int parent = m.n && next_rand(&seed) % 4 ? (int)(next_rand(&seed) % (unsigned)m.n) : -1;
+			m.parent[m.n] = parent;
+			m.id[m.n] = create(&a, "Org", parent >= 0 ? m.id[parent] : NULL);
+			m.n++;
+			continue;
+		}
+		o = (int)(next_rand(&seed) % (unsigned)m.n);
+		if (!m.member[o]) {
+			struct org_member_new nm;
+			cJSON *out = NULL;
+			int bad;
+
+			memset(&nm, 0, sizeof(nm));
+			nm.email = "bob@example.com";
+			nm.status = r < 5 ? "active" : "canceled";
+			CHECK_EQ_INT(store_org_members_create(test_app.store, &a, m.id[o], &nm, 1, &out,
+							      &bad),
+				     STORE_OK);
+			m.member_id[o] = xstrdup(cJSON_GetObjectItem(cJSON_GetArrayItem(out, 0),
+								     "id")->valuestring);
+			cJSON_Delete(out);
+			m.member[o] = r < 5 ? 1 : 2;
+		} else {
+			CHECK_EQ_INT(store_org_members_delete(test_app.store, &a, m.id[o],
+							      m.member_id[o]),
+				     STORE_OK);
+			free(m.member_id[o]);
+			m.member_id[o] = NULL;
+			m.member[o] = 0;
+		}
+		for (o = 0; o < m.n; o++) {
+			if (org_visible_to(&bob, m.id[o]) != model_sees(&m, o)) {
+				printf("# step %d: organization %d: bob %s it\n", step, o,
+				       model_sees(&m, o) ? "does not see" : "sees");
+				wrong = 1;
+			}
+		}
+	}
+	CHECK(!wrong);
+	CHECK(m.n > 20);
+	for (o = 0; o < m.n; o++) {
+		free(m.id[o]);
+		free(m.member_id[o]);
+	}
+	test_app_free();
+}
+
 TEST("store: an account's creator is its member; accepted members see it")
 {
 	struct user a, carol;
