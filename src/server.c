@@ -525,9 +525,7 @@ static int refuse_framing(struct MHD_Connection *c, struct req *r, const char *m
  * request until it closes (an idle keep-alive one included). */
 static int refuse_crowd(struct server *s, struct MHD_Connection *c, struct req *r)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct tracked *t = ci ? ci->socket_context : NULL;
+	struct tracked *t = tracker_of(c);
 	unsigned max = s->app->cfg->max_conns;
 	int refused = 0;
 
