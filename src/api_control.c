@@ -72,7 +72,9 @@ void control_reset(struct req *r)
 void control_state(struct req *r)
 {
 	cJSON *out = NULL;
-	enum store_rc rc = store_control_state(r->app->store, &out);
+	/* server.c runs the export on a thread of its own, with a reader of
+	 * the database file, where it can */
+	enum store_rc rc = store_control_state(r->reader ? r->reader : r->app->store, &out);
 
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");

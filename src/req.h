@@ -58,6 +58,7 @@ struct req {
 	/* fault injection and the journal (server.c) */
 	int fault_done;        /* faults were looked at (a delay is over) */
 	int held;              /* answered, waiting for its group's commit */
+	struct store *reader;  /* set: the state export reads from it, off the server thread */
 	char *journal_reply;   /* a copy of the reply body, for the journal */
 	const char *h_origin;  /* for CORS */
 

@@ -113,6 +113,7 @@ struct server {
 	struct delayed *delayed; /* soonest first */
 	struct tracked *tracked; /* every open connection */
 	unsigned nclient;        /* how many carried a /client/v4 request */
+	int exports;             /* state exports running on threads of their own */
 	int stopping;
 	int timer_started;
 };
@@ -632,6 +633,72 @@ static int is_read(const char *method)
 	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
 
+/* GET /_cfmock/state builds the whole state as one answer: seconds for a
+ * large one. On the server thread that would stop every other client, so
+ * it runs on a thread of its own, reading the database file through a
+ * connection of its own (one read transaction: the state as committed when
+ * it began), while the connection waits suspended, as a latency fault's
+ * does. With --db :memory: there is no file to read beside the server
+ * thread's connection, and it runs inline. */
+#define EXPORTS_MAX 4
+
+struct export_job {
+	struct server *s;
+	struct MHD_Connection *c;
+	struct req *r;
+};
+
+static void *export_main(void *arg)
+{
+	struct export_job *job = arg;
+	struct server *s = job->s;
+
+	router_dispatch(job->r); /* the admin check, then control_state() */
+	store_close(job->r->reader);
+	job->r->reader = NULL;
+	job->r->held = 1;
+	pthread_mutex_lock(&s->lock);
+	MHD_resume_connection(job->c);
+	s->exports--;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	wake(s);
+	free(job);
+	return NULL;
+}
+
+/* 1 if @r went to a thread of its own (see above). */
+static int export_elsewhere(struct server *s, struct MHD_Connection *c, struct req *r)
+{
+	struct export_job *job;
+	pthread_attr_t attr;
+	pthread_t t;
+	int ok = 0;
+
+	if (strcmp(r->method, "GET") != 0 || strcmp(r->path, "/_cfmock/state") != 0)
+		return 0;
+	/* (under the lock, so that the thread's end comes after the count) */
+	pthread_mutex_lock(&s->lock);
+	if (s->exports < EXPORTS_MAX && (r->reader = store_open_reader(s->app->store))) {
+		job = xmalloc(sizeof(*job));
+		*job = (struct export_job){ s, c, r };
+		MHD_suspend_connection(c);
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		if ((ok = pthread_create(&t, &attr, export_main, job) == 0))
+			s->exports++;
+		pthread_attr_destroy(&attr);
+		if (!ok) {
+			MHD_resume_connection(c);
+			store_close(r->reader);
+			r->reader = NULL;
+			free(job);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
 /* Runs the request's handler inside the turn's group (opening it), and
  * answers it now (a read before any write of the turn), or holds the
  * answer until the group is committed. */
@@ -643,6 +710,8 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 		/* cfmock's own API resets, restores and exports the whole
 		 * store: what came before it is saved and answered first */
 		group_commit(s);
+		if (export_elsewhere(s, c, r))
+			return MHD_YES;
 		router_dispatch(r);
 		return send_reply(s, c, r);
 	}
@@ -1108,8 +1177,11 @@ void server_stop(struct server *s, int grace_ms)
 		wake(s);
 		pthread_join(s->loop, NULL);
 	}
-	/* connections still held by a latency fault are let go at once */
+	/* connections still held by a latency fault are let go at once; a
+	 * state export being built is waited for (it ends by itself) */
 	pthread_mutex_lock(&s->lock);
+	while (s->exports > 0)
+		pthread_cond_wait(&s->wake, &s->lock);
 	s->stopping = 1;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);

@@ -167,7 +167,7 @@ int sql_begin(struct store *st)
 	 * its RELEASE, while the group says nothing was kept */
 	if (st->depth && sqlite3_get_autocommit(st->db))
 		return error("sqlite: the transaction this write was to join was rolled back");
-	if (sql_tx(st, st->depth ? "SAVEPOINT nested" : "BEGIN IMMEDIATE") < 0)
+	if (sql_tx(st, st->depth ? "SAVEPOINT nested" : st->reader ? "BEGIN" : "BEGIN IMMEDIATE") < 0)
 		return error("sqlite: cannot begin a transaction: %s", sqlite3_errmsg(st->db));
 	st->depth++;
 	return 0;
@@ -585,6 +585,42 @@ static int lock_file(struct store *st, const char *path, char **err)
 	return 0;
 }
 
+/* The connection settings every connection of cfmock's has. */
+static void add_functions(sqlite3 *db)
+{
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_create_function(db, "cf_lower", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_lower, NULL, NULL);
+	sqlite3_create_function(db, "cf_match", 3,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_match, NULL, NULL);
+	sqlite3_busy_timeout(db, 5000);
+}
+
+struct store *store_open_reader(struct store *st)
+{
+	const char *path = sqlite3_db_filename(st->db, "main");
+	struct store *r;
+
+	if (!path || !*path)
+		return NULL; /* :memory: */
+	r = xcalloc(1, sizeof(*r));
+	r->lock_fd = -1;
+	r->reader = 1;
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    store_vfs_register() == 0 ? STORE_VFS : NULL) != SQLITE_OK) {
+		error("sqlite: cannot open a reader on '%s': %s", path,
+		      r->db ? sqlite3_errmsg(r->db) : "out of memory");
+		store_close(r);
+		return NULL;
+	}
+	add_functions(r->db);
+	r->schema_version = st->schema_version;
+	memcpy(r->secret, st->secret, sizeof(r->secret));
+	return r;
+}
+
 struct store *store_open(const char *path, char **err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
@@ -615,14 +651,7 @@ struct store *store_open(const char *path, char **err)
 				 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_create_function(st->db, "cf_lower", 1,
-				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				sql_cf_lower, NULL, NULL);
-	sqlite3_create_function(st->db, "cf_match", 3,
-				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				sql_cf_match, NULL, NULL);
-	sqlite3_busy_timeout(st->db, 5000);
+	add_functions(st->db);
 	/* WAL with synchronous=NORMAL: a write that was answered survives a
 	 * crash of the process (the OS holds the log); only a power loss can
 	 * take the last transactions back. */

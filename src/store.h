@@ -54,6 +54,11 @@ enum store_rc {
 struct store *store_open(const char *path, char **err);
 /* Closes the database. NULL is a no-op. */
 void store_close(struct store *st);
+/* A read-only view of @st's database file on a connection of its own, for
+ * one other thread to read a consistent state from (a transaction of its
+ * own, beside the server thread's writes: WAL). NULL for :memory:, or if
+ * it cannot be opened. Close it with store_close(). */
+struct store *store_open_reader(struct store *st);
 /* 1 if the database holds no users, organizations or accounts. */
 int store_is_empty(struct store *st);
 /* The schema version the database is at. */

@@ -68,6 +68,7 @@ struct store {
 	int schema_version;
 	unsigned char secret[16];
 	struct snapshot *snapshots; /* oldest first */
+	int reader;                 /* store_open_reader(): reads only */
 };
 
 /* --- the engine (store.c) --- */
