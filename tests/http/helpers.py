@@ -89,6 +89,22 @@ DENY = {'access': 'deny', 'id': '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
         'permission_groups': [{'id': '3536bcfad5faccb999b47003c79917fb'}],
         'resource_groups': []}
 
+
+
+def answered(policies, acct):
+    """policies as an account member's answers show them: each resource
+    group given without a scope is the group of the whole account (the
+    document's iam_resource_group requires a scope). acct: an account or
+    its id."""
+    aid = acct if isinstance(acct, str) else acct['id']
+    out = copy.deepcopy(list(policies))
+    for p in out:
+        for g in p.get('resource_groups', []):
+            if not isinstance(g.get('scope'), dict):
+                g['scope'] = {'key': 'com.cloudflare.api.account.' + aid,
+                              'objects': [{'key': '*'}]}
+    return out
+
 # ---------------------------------------------------------------------------
 # Users and token verify
 
@@ -637,7 +653,8 @@ class ApiTest(harness.ServerTest):
         user = self.me(email)
         self.assertEqual(res['user']['id'], user['id'])
         want = account_member(res['id'], status or 'pending', user,
-                              self.roles(acct, roles or [], auth=auth), policies or [])
+                              self.roles(acct, roles or [], auth=auth),
+                              answered(policies or [], acct))
         self.assertEqual(r.json, harness.ok_envelope(want))
         return want
 
