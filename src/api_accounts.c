@@ -235,9 +235,9 @@ void accounts_move_batch(struct req *r)
 {
 	const char *ids[RULES_MOVE_BATCH_MAX], *dest;
 	struct move_result m[RULES_MOVE_BATCH_MAX];
-	cJSON *out, *statuses;
+	cJSON *out, *statuses, *each;
 	enum store_rc rc;
-	int n = 0, i;
+	int n = 0, i, done = 0;
 
 	if (account_ids_or_reply(r, ids, &n) < 0 || destination_or_reply(r, &dest) < 0)
 		return;
@@ -252,18 +252,24 @@ void accounts_move_batch(struct req *r)
 		reply_store_error(r, rc, ERR_INTERNAL, "");
 		return;
 	}
-	/* CF-API: BatchAccountMoveResponse.statuses is an object whose
-	 * entries are {moved, tag, message?}; "tag" is Cloudflare's word for
-	 * an account id, so cfmock keys one entry per account by it. */
+	/* CF-API: BatchAccountMoveResponse.statuses is one object, {moved,
+	 * tag, message?} (moved and tag required), and generated clients
+	 * read it so. For the batch: moved is whether every account given
+	 * moved, tag the destination's id, message (only when some did not
+	 * move) how many did. "accounts", beside them, is the same per
+	 * account given, in order: {tag: its id, moved, message: why not}. */
 	out = cJSON_CreateObject();
 	statuses = cJSON_AddObjectToObject(out, "statuses");
+	each = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
-		cJSON *s = cJSON_AddObjectToObject(statuses, ids[i]);
+		cJSON *s = cJSON_CreateObject();
 		char *msg = NULL;
 
-		cJSON_AddBoolToObject(s, "moved", m[i].status == MOVE_DONE);
 		cJSON_AddStringToObject(s, "tag", ids[i]);
-		if (m[i].status == MOVE_NO_ACCOUNT)
+		cJSON_AddBoolToObject(s, "moved", m[i].status == MOVE_DONE);
+		if (m[i].status == MOVE_DONE)
+			done++;
+		else if (m[i].status == MOVE_NO_ACCOUNT)
 			msg = err_message(ERR_ACCOUNT_NOT_FOUND, ids[i]);
 		else if (m[i].status == MOVE_SAME_ORG)
 			msg = err_message(ERR_ALREADY_IN_ORG, ids[i], dest);
@@ -272,7 +278,16 @@ void accounts_move_batch(struct req *r)
 		if (msg)
 			cJSON_AddStringToObject(s, "message", msg);
 		free(msg);
+		cJSON_AddItemToArray(each, s);
 	}
+	cJSON_AddBoolToObject(statuses, "moved", done == n);
+	cJSON_AddStringToObject(statuses, "tag", dest);
+	if (done < n) {
+		char *msg = xasprintf("%d of %d accounts moved", done, n);
+		cJSON_AddStringToObject(statuses, "message", msg);
+		free(msg);
+	}
+	cJSON_AddItemToObject(statuses, "accounts", each);
 	reply_ok(r, out);
 }
 

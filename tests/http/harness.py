@@ -19,6 +19,8 @@ import traceback
 import unittest
 import urllib.parse
 
+import contract
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get('CFMOCK_BIN') or os.path.join(HERE, '..', '..', 'build', 'src', 'cfmock')
 WRAPPER = shlex.split(os.environ.get('CFMOCK_WRAPPER', ''))
@@ -49,6 +51,15 @@ class Response:
 
     def __repr__(self):
         return 'Response(%d, %r)' % (self.status, self.raw[:500])
+
+
+def checked(method, url, status, headers, raw):
+    """The Response of one answer to METHOD url (headers: a dict with
+    lowercase names), validated against the OpenAPI document
+    (contract.py): a violation fails the test that made the request. Code
+    that talks HTTP itself calls this on what it reads."""
+    contract.check(method, url, status, headers, raw)
+    return Response(status, headers, raw)
 
 
 class Server:
@@ -146,7 +157,8 @@ class Server:
             conn.request(method, url, body=data, headers=h)
             resp = conn.getresponse()
             payload = resp.read()
-            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+            return checked(method, url, resp.status,
+                           {k.lower(): v for k, v in resp.getheaders()}, payload)
         finally:
             conn.close()
 
@@ -200,11 +212,14 @@ class HttpReader:
     """Reads HTTP responses one after the other from one socket (pipelined
     answers included): next() gives (status, headers dict with lowercase
     names, body bytes), or raises ConnectionError if the server closed
-    without a whole answer."""
+    without a whole answer. sent: (method, url) of the requests written on
+    the socket, in order; each answer read is validated against the one it
+    answers (see checked())."""
 
-    def __init__(self, sock, timeout=15):
+    def __init__(self, sock, timeout=15, sent=()):
         sock.settimeout(timeout)
         self.f = sock.makefile('rb')
+        self.sent = list(sent)
 
     def line(self):
         line = self.f.readline(65537)
@@ -242,12 +257,16 @@ class HttpReader:
                 raise ConnectionError('closed mid-body')
         else:
             body = self.f.read()
+        if self.sent:
+            method, url = self.sent.pop(0)
+            contract.check(method, url, int(parts[1]), headers, body)
         return int(parts[1]), headers, body
 
 
-def read_http_response(sock, timeout=15):
-    """One HTTP response from sock (see HttpReader)."""
-    return HttpReader(sock, timeout).next()
+def read_http_response(sock, timeout=15, sent=None):
+    """One HTTP response from sock (see HttpReader); sent: the (method,
+    url) it answers, to validate it."""
+    return HttpReader(sock, timeout, [sent] if sent else ()).next()
 
 
 def assert_database_sound(test, path):
@@ -370,6 +389,7 @@ class _TapResult(unittest.TestResult):
         # or addSuccess: it still needs its "not ok" line
         if not self._reported:
             self._line(False, test, ' # failed in a subTest')
+            self._contract()
         super().stopTest(test)
 
     def _line(self, ok, test, note=''):
@@ -385,13 +405,26 @@ class _TapResult(unittest.TestResult):
                 print('# ' + line, flush=True)
 
     def addSuccess(self, test):
+        # a response that breaks the OpenAPI document fails the test that
+        # asked for it, though every assertion of the test held
+        broken = contract.take()
+        if broken:
+            self.addFailure(test, (AssertionError, AssertionError(
+                'responses that break the OpenAPI document:\n' + '\n'.join(broken)), None))
+            return
         super().addSuccess(test)
         self._line(True, test)
+
+    def _contract(self):
+        for v in contract.take():
+            for line in ('response that breaks the OpenAPI document: ' + v).splitlines():
+                print('# ' + line, flush=True)
 
     def _fail(self, test, err, kind):
         self._line(False, test)
         for line in ''.join(traceback.format_exception(*err)).splitlines():
             print('# ' + line, flush=True)
+        self._contract()
 
     def addFailure(self, test, err):
         super().addFailure(test, err)
@@ -421,9 +454,16 @@ def main():
     suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     if len(sys.argv) > 1:   # run only tests whose id contains an argument
         suite = unittest.TestSuite(t for t in _flatten(suite) if any(a in t.id() for a in sys.argv[1:]))
+    whole = len(sys.argv) == 1
+    if whole:
+        contract.forget_record(module.__file__)
     print('1..%d' % suite.countTestCases(), flush=True)
     result = _TapResult()
     suite.run(result)
+    if whole:       # what it validated, for check_contract.py
+        contract.write_record(module.__file__)
+    print('# %d responses validated against the OpenAPI document' % sum(contract.counts.values()),
+          flush=True)
     bad = len(result.failures) + len(result.errors) + len(result.skipped) + \
         len(result.expectedFailures) + len(result.unexpectedSuccesses)
     sys.exit(1 if bad or result.n == 0 else 0)

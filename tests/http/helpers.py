@@ -89,6 +89,22 @@ DENY = {'access': 'deny', 'id': '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
         'permission_groups': [{'id': '3536bcfad5faccb999b47003c79917fb'}],
         'resource_groups': []}
 
+
+
+def answered(policies, acct):
+    """policies as an account member's answers show them: each resource
+    group given without a scope is the group of the whole account (the
+    document's iam_resource_group requires a scope). acct: an account or
+    its id."""
+    aid = acct if isinstance(acct, str) else acct['id']
+    out = copy.deepcopy(list(policies))
+    for p in out:
+        for g in p.get('resource_groups', []):
+            if not isinstance(g.get('scope'), dict):
+                g['scope'] = {'key': 'com.cloudflare.api.account.' + aid,
+                              'objects': [{'key': '*'}]}
+    return out
+
 # ---------------------------------------------------------------------------
 # Users and token verify
 
@@ -454,22 +470,33 @@ class ApiTest(harness.ServerTest):
         return self.req('POST', '/accounts/move',
                         {'account_ids': ids, 'destination_organization_id': did}, auth=auth)
 
-    def assertStatuses(self, resp, moved_ids, not_moved_ids):
-        """The whole batch answer: one entry per id given; a message (any
-        non-empty text) exactly on those not moved. Returns the messages."""
+    def assertStatuses(self, resp, moved_ids, not_moved_ids, dest, given):
+        """The whole batch answer, in the document's shape: statuses is one
+        object, moved (every account moved), tag (the destination's id),
+        message (only when some did not move: how many did), and beside
+        them accounts: one entry per id given, in the order given (the ids
+        of the request), with a message (any non-empty text) exactly on
+        those not moved. Returns the messages, by id."""
         self.assertEqual(resp.status, 200, resp)
         self.assertEqual(resp.headers.get('content-type'), 'application/json')
-        statuses = resp.json['result']['statuses']
-        messages = {}
-        for i in not_moved_ids:
-            self.assertIn(i, statuses, resp)
-            msg = statuses[i].get('message')
-            self.assertIsInstance(msg, str, statuses[i])
-            self.assertTrue(msg, statuses[i])
-            messages[i] = msg
-        want = {i: {'moved': True, 'tag': i} for i in moved_ids}
-        want.update({i: {'moved': False, 'tag': i, 'message': messages[i]}
-                     for i in not_moved_ids})
+        did = dest if isinstance(dest, str) else dest['id']
+        order = [e.get('tag') for e in resp.json['result']['statuses']['accounts']]
+        self.assertEqual(order, list(given), resp)
+        self.assertEqual(sorted(order), sorted(list(moved_ids) + list(not_moved_ids)), resp)
+        messages, each = {}, []
+        for e in resp.json['result']['statuses']['accounts']:
+            if e['tag'] in not_moved_ids:
+                msg = e.get('message')
+                self.assertIsInstance(msg, str, e)
+                self.assertTrue(msg, e)
+                messages[e['tag']] = msg
+                each.append({'tag': e['tag'], 'moved': False, 'message': msg})
+            else:
+                each.append({'tag': e['tag'], 'moved': True})
+        n = len(each)
+        want = {'moved': not not_moved_ids, 'tag': did, 'accounts': each}
+        if not_moved_ids:
+            want['message'] = '%d of %d accounts moved' % (len(moved_ids), n)
         self.assertEqual(resp.json, harness.ok_envelope({'statuses': want}))
         return messages
 
@@ -626,7 +653,8 @@ class ApiTest(harness.ServerTest):
         user = self.me(email)
         self.assertEqual(res['user']['id'], user['id'])
         want = account_member(res['id'], status or 'pending', user,
-                              self.roles(acct, roles or [], auth=auth), policies or [])
+                              self.roles(acct, roles or [], auth=auth),
+                              answered(policies or [], acct))
         self.assertEqual(r.json, harness.ok_envelope(want))
         return want
 

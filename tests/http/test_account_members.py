@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, ADMIN_RO, ANALYTICS, BAD_IDS, BILLING,  # noqa: E402
-                     CACHE_PURGE, DENY, DNS, JSON_CT, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID,
-                     account_member, listed, org_unseen, page_info)
+                     CACHE_PURGE, DENY, DNS, JSON_CT, OTHER_ID, POLICY, PROFILE, SUPER_ADMIN,
+                     UNKNOWN_ID, account_member, answered, listed, org_unseen, page_info)
 
 
 # ---------------------------------------------------------------------------
@@ -97,9 +97,25 @@ class Add(ApiTest):
         c = self.creator(a)
         m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY, DENY])
         self.assertEqual(m['roles'], [])
-        self.assertEqual(m['policies'], [POLICY, DENY])
+        self.assertEqual(m['policies'], answered([POLICY, DENY], a))
         self.assertAMemberIs(a, m)
         self.assertAMembers(a, [c, m])
+
+    def test_am_2_3b_resource_groups_are_answered_with_a_scope(self):
+        """iam_resource_group requires a scope: a group given by id alone
+        is answered as the whole account's; a scope given is kept."""
+        a = self.create_account('a')
+        m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY])
+        self.assertEqual(m['policies'][0]['resource_groups'], [{
+            'id': '6d7f2f5f5b1d4a0e9081fdc98d432fd1',
+            'scope': {'key': 'com.cloudflare.api.account.' + a['id'],
+                      'objects': [{'key': '*'}]}}])
+        zone = {'key': 'com.cloudflare.api.account.' + a['id'],
+                'objects': [{'key': 'com.cloudflare.api.account.zone.' + OTHER_ID}]}
+        scoped = dict(POLICY, resource_groups=[{'id': UNKNOWN_ID, 'scope': zone}])
+        p = self.add_am(a, 'pat@example.com', 'accepted', policies=[scoped])
+        self.assertEqual(p['policies'], [scoped])
+        self.assertAMemberIs(a, p)
 
     def test_am_2_4_user_found_by_email_or_created(self):
         a = self.create_account('a')
@@ -287,7 +303,7 @@ class Update(ApiTest):
         for pols in ([DENY], [DENY, POLICY], []):
             with self.subTest(policies=pols):
                 r = self.put_am(a, m, {'policies': pols})
-                m['policies'] = pols
+                m['policies'] = answered(pols, a)
                 self.assertEqual(r.json, harness.ok_envelope(m))
                 self.assertAMemberIs(a, m)
         self.assertAMembers(a, [c, m])
@@ -304,10 +320,10 @@ class Update(ApiTest):
         self.assertIsInstance(got.get('id'), str, r)
         self.assertTrue(got['id'])
         self.assertNotEqual(got['id'], DENY['id'])
-        self.assertEqual(m['policies'], [dict(bare, id=got['id']), DENY])
+        self.assertEqual(m['policies'], answered([dict(bare, id=got['id']), DENY], a))
         self.assertEqual(r.json, harness.ok_envelope(account_member(
-            m['id'], 'accepted', self.me('bob@example.com'), [], [dict(bare, id=got['id']),
-                                                                  DENY])))
+            m['id'], 'accepted', self.me('bob@example.com'), [],
+            answered([dict(bare, id=got['id']), DENY], a))))
         self.assertAMemberIs(a, m)
         # the same in a PUT; a given id is kept
         r = self.req('PUT', self.aurl(a, m), {'policies': [DENY, bare]})
@@ -315,7 +331,7 @@ class Update(ApiTest):
         new = r.json['result']['policies'][1]
         self.assertIsInstance(new.get('id'), str, r)
         self.assertTrue(new['id'])
-        m['policies'] = [DENY, dict(bare, id=new['id'])]
+        m['policies'] = answered([DENY, dict(bare, id=new['id'])], a)
         self.assertEqual(r.json, harness.ok_envelope(m))
         self.assertAMembers(a, [c, m])
 

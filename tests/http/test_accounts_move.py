@@ -262,7 +262,8 @@ class BatchMove(ApiTest):
                s2['id']]
         r = self.batch(ids, child)
         messages = self.assertStatuses(r, [s1['id'], in_root['id'], s2['id']],
-                                       [already['id'], foreign['id'], UNKNOWN_ID, b_acct['id']])
+                                       [already['id'], foreign['id'], UNKNOWN_ID, b_acct['id']],
+                                       child, ids)
         # an invisible account reads exactly like one that does not exist
         self.assertEqual(messages[b_acct['id']].replace(b_acct['id'], 'X'),
                          messages[UNKNOWN_ID].replace(UNKNOWN_ID, 'X'))
@@ -282,18 +283,38 @@ class BatchMove(ApiTest):
         child = self.create_org('Child', parent=root)
         a = self.create_account('a', org=root)
         r = self.batch([a['id']], child)
-        self.assertStatuses(r, [a['id']], [])
+        self.assertStatuses(r, [a['id']], [], child, [a['id']])
         a = in_org(a, child)
         self.assertGetIs(a)
         # again: now it is already there
         r = self.batch([a['id']], child)
-        self.assertStatuses(r, [], [a['id']])
+        self.assertStatuses(r, [], [a['id']], child, [a['id']])
         self.assertGetIs(a)
         # and back up
         r = self.batch([a['id']], root)
-        self.assertEqual(r.json, harness.ok_envelope(
-            {'statuses': {a['id']: {'moved': True, 'tag': a['id']}}}))
+        self.assertEqual(r.json, harness.ok_envelope({'statuses': {
+            'moved': True, 'tag': root['id'], 'accounts': [{'tag': a['id'], 'moved': True}]}}))
         self.assertGetIs(in_org(a, root))
+
+    def test_mv_2_2b_statuses_is_one_object_as_the_document_says(self):
+        """BatchAccountMoveResponse.statuses is one {moved, tag, message?}
+        (generated clients read it so): for the batch, with the detail of
+        each account beside it."""
+        root = self.create_org('Root')
+        a = self.create_account('a', org=root)
+        r = self.batch([UNKNOWN_ID, a['id']], root)
+        st = r.json['result']['statuses']
+        self.assertEqual(set(st), {'moved', 'tag', 'message', 'accounts'}, r)
+        self.assertIs(st['moved'], False)
+        self.assertEqual(st['tag'], root['id'])
+        self.assertEqual(st['message'], '0 of 2 accounts moved')
+        self.assertEqual([e['moved'] for e in st['accounts']], [False, False])
+        self.assertIn(UNKNOWN_ID, st['accounts'][0]['message'])
+        self.assertIn(a['id'], st['accounts'][1]['message'])
+        s = self.create_account('s')
+        r = self.batch([s['id']], root)
+        self.assertEqual(r.json['result'], {'statuses': {
+            'moved': True, 'tag': root['id'], 'accounts': [{'tag': s['id'], 'moved': True}]}})
 
     def test_mv_2_3_destination_checked_first(self):
         root = self.create_org('Root')
@@ -364,8 +385,9 @@ class BatchMove(ApiTest):
         ids = [made[0]['id']] + unknown[:50] + [made[1]['id']] + unknown[50:] + [made[2]['id']]
         self.assertEqual(len(ids), 100)
         r = self.batch(ids, root)
-        self.assertStatuses(r, [m['id'] for m in made], unknown)
-        self.assertEqual(len(r.json['result']['statuses']), 100)
+        self.assertStatuses(r, [m['id'] for m in made], unknown, root, ids)
+        self.assertEqual(len(r.json['result']['statuses']['accounts']), 100)
+        self.assertEqual(r.json['result']['statuses']['message'], '3 of 100 accounts moved')
         made = [in_org(m, root) for m in made]
         self.assertOrgAccounts(root, made)
         self.assertEqual(self.all_accounts(), made)
@@ -375,7 +397,7 @@ class BatchMove(ApiTest):
         s = self.create_account('s')
         bad = ['not-an-id', s['id'].upper(), root['id']]
         r = self.batch(bad + [s['id']], root)
-        self.assertStatuses(r, [s['id']], bad)
+        self.assertStatuses(r, [s['id']], bad, root, bad + [s['id']])
         self.assertGetIs(in_org(s, root))
         self.assertEqual(self.get_org(root['id']), root)
 
@@ -387,7 +409,8 @@ class BatchMove(ApiTest):
         b = self.create_account('b', auth=TOKEN_B)
         before = self.account_world()
         r = self.batch([a['id'], s['id'], b['id']], b_org, auth=TOKEN_B)
-        self.assertStatuses(r, [b['id']], [a['id'], s['id']])
+        self.assertStatuses(r, [b['id']], [a['id'], s['id']], b_org,
+                            [a['id'], s['id'], b['id']])
         self.assertEqual(self.account_world(), before)
         self.assertGetIs(in_org(b, b_org), auth=TOKEN_B)
         self.assertOrgAccounts(b_org, [in_org(b, b_org)], auth=TOKEN_B)
@@ -406,9 +429,10 @@ class BatchMove(ApiTest):
         in_c1 = self.create_account('in c1', org=c1)
         in_r2 = self.create_account('in r2', org=r2)
         alone = self.create_account('alone')
-        r = self.batch([in_r1['id'], in_g1['id'], in_c1['id'], in_r2['id'], alone['id']], c1)
+        ids = [in_r1['id'], in_g1['id'], in_c1['id'], in_r2['id'], alone['id']]
+        r = self.batch(ids, c1)
         self.assertStatuses(r, [in_r1['id'], in_g1['id'], alone['id']],
-                            [in_c1['id'], in_r2['id']])
+                            [in_c1['id'], in_r2['id']], c1, ids)
         now = [in_org(x, c1) for x in (in_r1, in_g1)] + [in_c1, in_org(alone, c1)]
         self.assertOrgAccounts(c1, [now[0], now[1], in_c1, now[3]])
         self.assertOrgAccounts(r1, [])

@@ -166,8 +166,8 @@ class Racer(threading.Thread):
         r = self.call('move_batch', 'POST', '/accounts/move',
                       {'account_ids': ids, 'destination_organization_id': dest})
         if r and r.status == 200:
-            statuses = r.json['result']['statuses']
-            if sorted(statuses) != sorted(ids):
+            statuses = [e['tag'] for e in r.json['result']['statuses']['accounts']]
+            if statuses != ids:
                 self.w.problems.append('batch move answered for %r, asked %r' % (statuses, ids))
 
     def delete_account(self):

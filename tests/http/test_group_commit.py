@@ -46,11 +46,12 @@ class Client:
         if body is not None:
             data = json.dumps(body).encode()
             h['Content-Type'] = 'application/json'
-        self.conn.request(method, '/client/v4' + path if not path.startswith('/_cfmock') else path,
-                          body=data, headers=h)
+        url = '/client/v4' + path if not path.startswith('/_cfmock') else path
+        self.conn.request(method, url, body=data, headers=h)
         resp = self.conn.getresponse()
         raw = resp.read()
-        return harness.Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, raw)
+        return harness.checked(method, url, resp.status,
+                               {k.lower(): v for k, v in resp.getheaders()}, raw)
 
     def close(self):
         self.conn.close()

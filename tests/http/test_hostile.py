@@ -421,7 +421,8 @@ class Bodies(HostileTest):
                                             'Content-Length: %d\r\n' % length)
                                   .replace(b'POST', method.encode(), 1))
                         # not a byte of the body is sent: the answer comes anyway
-                        status, headers, body = harness.read_http_response(s)
+                        status, headers, body = harness.read_http_response(
+                            s, sent=(method, '/client/v4' + path))
                     finally:
                         s.close()
                     self.assertTooLarge(status, headers, body, '%s %s %d' % (method, path, length))
@@ -431,7 +432,8 @@ class Bodies(HostileTest):
         try:
             s.sendall(self.head('/client/v4/organizations',
                                 'Content-Length: %d\r\nExpect: 100-continue\r\n' % (MAX_BODY + 1)))
-            status, headers, body = harness.read_http_response(s)
+            status, headers, body = harness.read_http_response(
+                s, sent=('POST', '/client/v4/organizations'))
         finally:
             s.close()
         self.assertTooLarge(status, headers, body, 'Expect: 100-continue')

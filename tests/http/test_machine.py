@@ -85,7 +85,8 @@ class MachineTest(unittest.TestCase):
                           {'Authorization': 'Bearer ' + TOKEN_A,
                            'Content-Type': 'application/json'})
                 r = c.getresponse()
-                r.read()
+                harness.checked('POST', '/client/v4/organizations', r.status,
+                                {k.lower(): v for k, v in r.getheaders()}, r.read())
                 self.assertEqual(r.status, 200)
                 made += 1
             self.assertGreater(os.path.getsize(self.db + '-wal'), 40 * 1024 * 1024)
@@ -100,7 +101,8 @@ class MachineTest(unittest.TestCase):
                           {'Authorization': 'Bearer ' + TOKEN_A,
                            'Content-Type': 'application/json'})
                 r = c.getresponse()
-                r.read()
+                harness.checked('POST', '/client/v4/organizations', r.status,
+                                {k.lower(): v for k, v in r.getheaders()}, r.read())
                 self.assertEqual(r.status, 200)
             c.close()
         finally:

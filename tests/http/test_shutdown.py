@@ -173,7 +173,8 @@ class Shutdown(unittest.TestCase):
         try:
             conn.request('GET', '/client/v4/user', headers=harness.bearer(TOKEN_A))
             r = conn.getresponse()
-            r.read()
+            harness.checked('GET', '/client/v4/user', r.status,
+                            {k.lower(): v for k, v in r.getheaders()}, r.read())
             self.assertEqual(r.status, 200)
             sent = time.monotonic()
             srv.proc.send_signal(signal.SIGTERM)
