@@ -13,6 +13,7 @@ state export. A key is 1 to 255 printable ASCII characters (else 400 /
 import http.client
 import json
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -327,6 +328,35 @@ class Lifetime(Base):
         self.assertEqual(again.status, 200, again)
         # (a replay would have answered an account the list does not hold)
         self.assertEqual(self.ids(), [acct['id'], again.json['result']['id']])
+
+    def test_idem_3_5_a_commit_that_fails_keeps_neither_account_nor_key(self):
+        """The key row is written in the account's transaction: when the
+        group commit fails (a file-size limit, as in test_machine.py), the
+        answer is 500 and the key is as free as before."""
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, 'keys.db')
+            srv = harness.Server(db=db)
+            for i in range(20):
+                self.created(self.post({'name': 'Kept %02d' % i}, srv=srv), name='Kept %02d' % i)
+            kept = self.ids(srv=srv)
+            srv.proc.kill()             # the WAL stays, at its size
+            srv.proc.wait()
+            srv.stop()
+            limit = os.path.getsize(db + '-wal')
+
+            def small_files():
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+            with harness.Server(db=db, preexec=small_files) as srv:
+                r = self.post(key='k1', srv=srv)
+                self.assertError(r, 500, [1099])
+                self.assertEqual(self.ids(srv=srv), kept)
+            with harness.Server(db=db) as srv:
+                self.assertEqual(self.ids(srv=srv), kept)
+                # another body takes the key: it was never kept
+                acct = self.created(self.post({'name': 'Other'}, key='k1', srv=srv),
+                                    name='Other')
+                self.assertEqual(self.post(key='k1', srv=srv).json, reused('k1'))
+                self.assertEqual(self.ids(srv=srv), kept + [acct['id']])
 
     def test_idem_3_4_the_state_export_has_no_keys(self):
         self.created(self.post(key='a-very-recognisable-key'))
