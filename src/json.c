@@ -511,3 +511,62 @@ int json_bool_or_reply(struct req *r, const cJSON *obj, const char *pointer, int
 	*out = item ? cJSON_IsTrue(item) : -1;
 	return rc;
 }
+
+static int cmp_member(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* Prints the scalar @v as cJSON does. */
+static void canonical_scalar(struct strbuf *sb, const cJSON *v)
+{
+	char *text = cJSON_PrintUnformatted(v);
+
+	strbuf_adds(sb, text);
+	cJSON_free(text);
+}
+
+static void canonical(struct strbuf *sb, const cJSON *v)
+{
+	const cJSON *item;
+
+	if (cJSON_IsArray(v)) {
+		strbuf_adds(sb, "[");
+		cJSON_ArrayForEach(item, v) {
+			if (item != v->child)
+				strbuf_adds(sb, ",");
+			canonical(sb, item);
+		}
+		strbuf_adds(sb, "]");
+	} else if (cJSON_IsObject(v)) {
+		/* the strict reader took no key twice, so the order is total */
+		int n = cJSON_GetArraySize(v), i = 0;
+		const cJSON **members = xmalloc((size_t)(n ? n : 1) * sizeof(*members));
+
+		cJSON_ArrayForEach(item, v)
+			members[i++] = item;
+		qsort(members, (size_t)n, sizeof(*members), cmp_member);
+		strbuf_adds(sb, "{");
+		for (i = 0; i < n; i++) {
+			cJSON *key = cJSON_CreateStringReference(members[i]->string);
+			if (i)
+				strbuf_adds(sb, ",");
+			canonical_scalar(sb, key);
+			cJSON_Delete(key);
+			strbuf_adds(sb, ":");
+			canonical(sb, members[i]);
+		}
+		strbuf_adds(sb, "}");
+		free(members);
+	} else {
+		canonical_scalar(sb, v);
+	}
+}
+
+char *json_canonical(const cJSON *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	canonical(&sb, v);
+	return strbuf_detach(&sb, NULL);
+}

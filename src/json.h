@@ -36,6 +36,13 @@ void json_error_release(struct json_error *err);
 /* Appends "/@key" to the pointer @sb, escaped as RFC 6901 says. */
 void json_pointer_add(struct strbuf *sb, const char *key);
 
+/* @v as one canonical text (caller frees): compact, every object's
+ * members sorted by key (bytewise, so by code point), numbers and strings
+ * as cJSON prints them. Two texts that read as the same JSON value (keys
+ * in another order, other white space, "\u0041" for "A", 1.0 for 1) give
+ * the same canonical text. */
+char *json_canonical(const cJSON *v);
+
 /* Parses r->body into r->json with json_parse_strict(): 400 / 6007 if it
  * refuses the text, 1002 if the text is not an object, 1007 for a key
  * given twice; a Content-Type, if given, must be application/json. With @optional an empty body is fine (r->json

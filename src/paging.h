@@ -9,7 +9,9 @@
  * The position is a key, not an offset, so items created or deleted
  * between two pages never make a page skip or repeat one.
  *
- * Page number (IAM): page >= 1 (default 1), per_page 5..50 (default 20). */
+ * Page number (IAM): page >= 1 (default 1), per_page 1..50 (default 20;
+ * more than 50 is read as 50, so the documented 5 to 50 and what clients
+ * send beyond it both work). */
 #ifndef CFMOCK_PAGING_H
 #define CFMOCK_PAGING_H
 
@@ -37,7 +39,8 @@ void paging_cursor_release(struct cursor *c);
 char *paging_next_token(const struct req *r, const struct cursor *c, int64_t last,
 			const char *last_key);
 
-/* Reads page and per_page; replies and returns -1 on a bad value. */
+/* Reads page and per_page (*out_per_page: the one used, at most 50);
+ * replies and returns -1 on a bad value. */
 int paging_pages_or_reply(struct req *r, int64_t *out_page, int64_t *out_per_page);
 
 /* Below this line: exposed for the unit tests. */

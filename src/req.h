@@ -41,6 +41,8 @@ struct req {
 	const char *h_auth_key;
 	const char *h_service_key;
 	const char *h_content_type;
+	const char *h_idempotency_key; /* the first one given, or NULL */
+	int n_idempotency_key;         /* how many were given */
 	char *body;            /* NUL-terminated copy of the upload */
 	size_t body_len;
 	size_t body_cap;

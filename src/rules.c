@@ -31,6 +31,7 @@
 #define ACCOUNT_MEMBER_EMAIL_MAX 90
 #define SECRET_MAX 1024
 #define QUERY_VALUE_MAX 4096
+#define IDEMPOTENCY_KEY_MAX 255
 
 /* A set of values, and the reason that lists them. */
 struct one_of {
@@ -336,6 +337,21 @@ const char *rules_policy_access(const char *s)
 		{ "allow", "deny", NULL }, "must be 'allow' or 'deny'",
 	};
 	return one_of(&access, s);
+}
+
+/* CF-API: the docs give the header no shape. The IETF httpapi draft's
+ * Idempotency-Key is a String (printable ASCII), and Stripe's, which the
+ * Stainless SDKs copy, at most 255 characters; a UUID is 36. */
+const char *rules_idempotency_key(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
+		return "must be 1 to " STR(IDEMPOTENCY_KEY_MAX) " characters";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return "must hold only printable ASCII characters";
+	return NULL;
 }
 
 const char *rules_query_value(const char *s)

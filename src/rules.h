@@ -44,6 +44,7 @@
  *                          members a batch create; 1 to 100 accounts a batch
  *                          move; at most 100 id filters
  *   query value            at most 4096 bytes
+ *   Idempotency-Key        1 to 255 printable ASCII characters (0x20 to 0x7e)
  *   timestamp              RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SS[.mmm]Z": a real
  *                          date (leap years counted) from 1970, a time of day
  *                          00:00:00 to 23:59:59, a fraction of 3 digits (more
@@ -113,6 +114,11 @@ extern const char *const rules_token_status_default;
 const char *rules_id(const char *s);
 const char *rules_policy_access(const char *s);
 const char *rules_query_value(const char *s);
+/* The Idempotency-Key header of POST /accounts. */
+const char *rules_idempotency_key(const char *s);
+/* How long cfmock remembers an Idempotency-Key, in milliseconds of its
+ * clock (the fake one too): 24 hours. */
+#define RULES_IDEMPOTENCY_TTL_MS (24LL * 60 * 60 * 1000)
 /* A timestamp as a fixture may give it; on success *out_ms is
  * its instant in milliseconds since the epoch, which clock_format() writes
  * back in the API's form. */

@@ -307,6 +307,16 @@ static void delay(struct server *s, struct MHD_Connection *c, int ms)
 	pthread_mutex_unlock(&s->lock);
 }
 
+static enum MHD_Result count_idempotency_key(void *cls, enum MHD_ValueKind kind,
+					     const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Idempotency-Key") == 0)
+		((struct req *)cls)->n_idempotency_key++;
+	return MHD_YES;
+}
+
 static void read_request(struct MHD_Connection *c, struct req *r)
 {
 	r->h_authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -315,6 +325,9 @@ static void read_request(struct MHD_Connection *c, struct req *r)
 	r->h_service_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-User-Service-Key");
 	r->h_content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	r->h_origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	r->h_idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	if (r->h_idempotency_key)
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_idempotency_key, r);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
 }
 
@@ -363,7 +376,7 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, st
 				"GET, POST, PUT, PATCH, DELETE, OPTIONS");
 	MHD_add_response_header(resp, "Access-Control-Allow-Headers",
 				"Authorization, Content-Type, X-Auth-Email, X-Auth-Key, "
-				"X-Auth-User-Service-Key");
+				"X-Auth-User-Service-Key, Idempotency-Key");
 	MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Retry-After");
 	MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
 	if (r->close)

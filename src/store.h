@@ -213,11 +213,19 @@ struct account_new {
 	int enforce_twofactor;
 	const struct profile *profile; /* NULL: none */
 	int unchecked;           /* fixtures: the organization need not be visible to u */
+	/* POST /accounts' Idempotency-Key (NULL: none), and the request
+	 * body in canonical JSON (json_canonical()) that goes with it */
+	const char *idempotency_key;
+	const char *request;
 };
 
 /* Creates an account as @u; *out is its IAM shape. STORE_NOT_FOUND: the
  * organization is not visible to @u. STORE_CONFLICT: the id is taken
- * (fixtures only). */
+ * (fixtures only), or @a's idempotency_key was used by @u in the last
+ * RULES_IDEMPOTENCY_TTL_MS with another request. With a key that @u used
+ * with the same request, nothing is created and *out is the result that
+ * first request answered. A new key is kept with the account, in its
+ * transaction; keys past their time are deleted. */
 enum store_rc store_accounts_create(struct store *st, const struct user *u,
 				    const struct account_new *a, cJSON **out);
 /* The account in its IAM shape. */
@@ -361,9 +369,9 @@ enum store_rc store_account_members_delete_owner(struct store *st, const struct 
 
 /* --- the whole state (the control API) --- */
 
-/* Empties the database (users, organizations, accounts, members; the
- * schema stays) in one transaction, and makes a new page-token secret, so
- * no token from before answers after. */
+/* Empties the database (users, organizations, accounts, members,
+ * Idempotency-Keys; the schema stays) in one transaction, and makes a new
+ * page-token secret, so no token from before answers after. */
 enum store_rc store_control_reset(struct store *st);
 /* The whole state in the fixtures format (fixtures.c reads it back). */
 enum store_rc store_control_state(struct store *st, cJSON **out);

@@ -73,6 +73,62 @@ static enum store_rc account_by_seq(struct store *st, const struct user *u, int6
 	return rc;
 }
 
+/* The Idempotency-Key of POST /accounts (store.h): keys past their time
+ * go first, so what is found is live. STORE_OK with *out (the first
+ * answer's result) when @u sent @key with @request before; STORE_CONFLICT
+ * when with another request; STORE_NOT_FOUND when the key is new. */
+static enum store_rc idempotency_find(struct store *st, const struct user *u, const char *key,
+				      const char *request, int64_t now_ms, cJSON **out)
+{
+	sqlite3_stmt *stmt = sql_prep(st, "DELETE FROM idempotency_keys WHERE created_ms <= ?");
+	enum store_rc rc;
+	int step;
+
+	rc = sql_step_write(st, stmt, 1, now_ms - RULES_IDEMPOTENCY_TTL_MS);
+	if (rc != STORE_OK)
+		return rc;
+	stmt = sql_prep(st, "SELECT request, response FROM idempotency_keys "
+			    "WHERE user_seq = ? AND key = ?");
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, u->seq);
+	sql_bind_text(stmt, 2, key);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		if (strcmp(sql_col_text(stmt, 0), request) != 0) {
+			rc = STORE_CONFLICT;
+		} else {
+			/* cJSON prints a tree it read back byte for byte as
+			 * before: the replay is the first answer's bytes */
+			*out = cJSON_Parse(sql_col_text(stmt, 1));
+			rc = *out ? STORE_OK : STORE_ERROR;
+		}
+	} else {
+		rc = step == SQLITE_DONE ? STORE_NOT_FOUND : SQLERR(st);
+	}
+	sql_done(st, stmt);
+	return rc;
+}
+
+static enum store_rc idempotency_keep(struct store *st, const struct user *u, const char *key,
+				      const char *request, int64_t now_ms, const cJSON *result)
+{
+	sqlite3_stmt *stmt = sql_prep(st, "INSERT INTO idempotency_keys(user_seq, key, request, "
+					  "response, created_ms) VALUES (?, ?, ?, ?, ?)");
+	char *text = cJSON_PrintUnformatted(result);
+	enum store_rc rc;
+
+	if (stmt) {
+		sqlite3_bind_int64(stmt, 1, u->seq);
+		sql_bind_text(stmt, 2, key);
+		sql_bind_text(stmt, 3, request);
+		sql_bind_text(stmt, 4, text);
+	}
+	rc = sql_step_write(st, stmt, 5, now_ms);
+	cJSON_free(text);
+	return rc;
+}
+
 enum store_rc store_accounts_create(struct store *st, const struct user *u,
 				    const struct account_new *a, cJSON **out)
 {
@@ -80,13 +136,20 @@ enum store_rc store_accounts_create(struct store *st, const struct user *u,
 	char idbuf[ID_LEN + 1], now[CLOCK_RFC3339_LEN + 1];
 	const char *id = a->id;
 	char *tags = NULL, *key = NULL;
-	int64_t org_seq = 0;
+	int64_t org_seq = 0, now_ms = 0;
 	enum store_rc rc = STORE_OK;
 	int step;
 
 	*out = NULL;
 	if (sql_begin(st) < 0)
 		return STORE_ERROR;
+	if (a->idempotency_key) {
+		now_ms = clock_now_ms();
+		rc = idempotency_find(st, u, a->idempotency_key, a->request, now_ms, out);
+		if (rc != STORE_NOT_FOUND)
+			return sql_finish_out(st, rc, out);
+		rc = STORE_OK;
+	}
 	if (a->org_id)
 		rc = org_parent(st, a->unchecked ? NULL : u, a->org_id, &org_seq, &tags);
 	if (rc == STORE_OK && !id) {
@@ -95,7 +158,10 @@ enum store_rc store_accounts_create(struct store *st, const struct user *u,
 	}
 	if (rc != STORE_OK)
 		goto out;
-	clock_now(now);
+	/* one reading of the clock: with a key, the one it was kept at */
+	if (!a->idempotency_key)
+		now_ms = clock_now_ms();
+	clock_format(now_ms, now);
 	key = utf8_lower(a->name, strlen(a->name), NULL);
 	stmt = sql_prep(st, "INSERT INTO accounts(id, name, name_key, type, org_seq, creator_seq, "
 			    "created_on, abuse_contact_email, enforce_twofactor, business_address, "
@@ -135,6 +201,8 @@ enum store_rc store_accounts_create(struct store *st, const struct user *u,
 					   NULL, a->created_on ? a->created_on : now, NULL);
 		if (rc == STORE_OK)
 			rc = account_by_seq(st, u, seq, out);
+		if (rc == STORE_OK && a->idempotency_key)
+			rc = idempotency_keep(st, u, a->idempotency_key, a->request, now_ms, *out);
 	}
 out:
 	sql_done(st, stmt);

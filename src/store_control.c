@@ -12,8 +12,8 @@
 enum store_rc store_control_reset(struct store *st)
 {
 	static const char *const tables[] = {
-		"account_members", "org_members", "accounts", "org_access", "organizations",
-		"credentials", "users", "org_counts",
+		"idempotency_keys", "account_members", "org_members", "accounts", "org_access",
+		"organizations", "credentials", "users", "org_counts",
 	};
 	enum store_rc rc = STORE_OK;
 	size_t i;

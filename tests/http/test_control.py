@@ -913,7 +913,7 @@ class Cors(ControlTest):
         allowed = {h.strip().lower() for h in
                    r.headers.get('access-control-allow-headers', '').split(',')}
         self.assertLessEqual({'authorization', 'content-type', 'x-auth-email', 'x-auth-key',
-                              'x-auth-user-service-key'}, allowed, r.headers)
+                              'x-auth-user-service-key', 'idempotency-key'}, allowed, r.headers)
         # without an Origin
         r = srv.request('OPTIONS', url, auth=None)
         self.assertEqual(r.status, 204, r)

@@ -226,6 +226,7 @@ class Upgrade(ApiTest):
             con.execute('DROP INDEX users_email_key')
             con.execute('ALTER TABLE users DROP COLUMN email_key')
             con.execute("UPDATE users SET email = id || '@users.cfmock.invalid'")
+            con.execute('DROP TABLE idempotency_keys')  # schema 006 came later
             con.execute('PRAGMA user_version = 4')
             con.commit()
             con.close()

@@ -67,7 +67,7 @@ class Roles(ApiTest):
         self.assertEqual(r.json, harness.ok_envelope([], result_info=page_info(2, 20, 0, 7)))
         r = self.req('GET', '/accounts/%s/roles' % a['id'], query={'per_page': 7})
         self.assertEqual(r.json, harness.ok_envelope(roles, result_info=page_info(1, 7, 7, 7)))
-        for key, v in (('page', '0'), ('per_page', '4'), ('per_page', '51'), ('page', 'x')):
+        for key, v in (('page', '0'), ('per_page', '0'), ('per_page', '1.5'), ('page', 'x')):
             with self.subTest(key=key, value=v):
                 r = self.req('GET', '/accounts/%s/roles' % a['id'], query={key: v})
                 self.assertParamError(r, 1004, key, 'null')

@@ -120,6 +120,42 @@ TEST("json: a duplicate key names the object that holds it, and the key")
 	json_error_release(&e);
 }
 
+/* json_canonical of @text (which must parse); caller frees. */
+static char *canon(const char *text)
+{
+	struct json_error e;
+	cJSON *root = json_parse_strict(text, strlen(text), &e);
+	char *out;
+
+	if (!root)
+		return xstrdup("(did not parse)");
+	out = json_canonical(root);
+	cJSON_Delete(root);
+	return out;
+}
+
+TEST("json: the canonical text sorts keys at every depth and keeps arrays in order")
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "{\"name\": \"A\", \"type\": \"standard\"}", "{\"name\":\"A\",\"type\":\"standard\"}" },
+		{ " {\"type\":\"standard\" ,\n\"name\":\"\\u0041\"} ", "{\"name\":\"A\",\"type\":\"standard\"}" },
+		{ "{\"u\":{\"z\":1.0,\"a\":[3,1,{\"y\":null,\"b\":true}]},\"a\":{}}",
+		  "{\"a\":{},\"u\":{\"a\":[3,1,{\"b\":true,\"y\":null}],\"z\":1}}" },
+		{ "{\"\\u00e9\":1,\"e\":2,\"\\\"\":3}", "{\"\\\"\":3,\"e\":2,\"\xc3\xa9\":1}" },
+		{ "[]", "[]" },
+		{ "\"x\\ny\"", "\"x\\ny\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = canon(cases[i].in);
+		CHECK_EQ_STR(got, cases[i].want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	return test_main();

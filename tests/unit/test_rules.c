@@ -301,6 +301,23 @@ TEST("rules: a service key is 1 to 1024 characters with no space or control char
 	free(past);
 }
 
+TEST("rules: an Idempotency-Key is 1 to 255 printable ASCII characters")
+{
+	char *at = repeat("k", 255, ""), *past = repeat("k", 256, "");
+	const char *len = "must be 1 to 255 characters", *ascii = "must hold only printable ASCII characters";
+
+	CHECK(rules_idempotency_key("8e03978e-40d5-43e8-bc93-6894a57f9324") == NULL);
+	CHECK(rules_idempotency_key("a key, \"quoted\" ~!") == NULL);
+	CHECK(rules_idempotency_key(at) == NULL);
+	CHECK_EQ_STR(rules_idempotency_key(""), len);
+	CHECK_EQ_STR(rules_idempotency_key(past), len);
+	CHECK_EQ_STR(rules_idempotency_key("caf\xc3\xa9"), ascii);
+	CHECK_EQ_STR(rules_idempotency_key("a\tb"), ascii);
+	CHECK_EQ_STR(rules_idempotency_key("a\x7f"), ascii);
+	free(at);
+	free(past);
+}
+
 TEST("rules: token statuses, ids and policy access")
 {
 	CHECK_EQ_STR(rules_token_status_default, "active");
