@@ -75,19 +75,21 @@ class MachineTest(unittest.TestCase):
             reader.execute('SELECT count(*) FROM organizations').fetchone()
             c = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
             name = 'n' * 90
-            # writes until the WAL is well past the 4,000 pages (16 MiB) at
-            # which cfmock copies it back itself, every commit past that
-            # one more try that cannot progress
-            made = 0
-            while os.path.getsize(self.db + '-wal') < 40 * 1024 * 1024 and made < 40000:
-                c.request('POST', '/client/v4/organizations',
-                          json.dumps({'name': '%d %s' % (made, name)}),
+
+            def create(n):
+                c.request('POST', '/client/v4/organizations', json.dumps({'name': n}),
                           {'Authorization': 'Bearer ' + TOKEN_A,
                            'Content-Type': 'application/json'})
                 r = c.getresponse()
                 harness.checked('POST', '/client/v4/organizations', r.status,
                                 {k.lower(): v for k, v in r.getheaders()}, r.read())
                 self.assertEqual(r.status, 200)
+            # writes until the WAL is well past the 4,000 pages (16 MiB) at
+            # which cfmock copies it back itself, every commit past that
+            # one more try that cannot progress
+            made = 0
+            while os.path.getsize(self.db + '-wal') < 40 * 1024 * 1024 and made < 40000:
+                create('%d %s' % (made, name))
                 made += 1
             self.assertGreater(os.path.getsize(self.db + '-wal'), 40 * 1024 * 1024)
             # the reader still sees only what was there when it began
@@ -96,14 +98,7 @@ class MachineTest(unittest.TestCase):
             reader.execute('COMMIT')
             reader.close()
             for i in range(200):
-                c.request('POST', '/client/v4/organizations',
-                          json.dumps({'name': 'after %d %s' % (i, name)}),
-                          {'Authorization': 'Bearer ' + TOKEN_A,
-                           'Content-Type': 'application/json'})
-                r = c.getresponse()
-                harness.checked('POST', '/client/v4/organizations', r.status,
-                                {k.lower(): v for k, v in r.getheaders()}, r.read())
-                self.assertEqual(r.status, 200)
+                create('after %d %s' % (i, name))
             c.close()
         finally:
             code = srv.stop()
