@@ -826,6 +826,42 @@ enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b
 	return rc;
 }
 
+/* 1 if one of the eight bytes of @v needs escaping in JSON: below 0x20,
+ * '"' or '\\' (the usual bit tricks for "has a byte less than" and "has a
+ * zero byte", exact as a yes or no). */
+static int word_needs_escape(uint64_t v)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+
+	return (((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
+/* The bytes @len bytes of text take in JSON as cJSON prints them. Most
+ * text needs no escape: it is read eight bytes at a time. */
+static size_t text_json_bytes(const unsigned char *t, size_t len)
+{
+	size_t n = len, k = 0;
+
+	while (k < len) {
+		uint64_t v;
+
+		if (k + 8 <= len) {
+			memcpy(&v, t + k, 8);
+			if (!word_needs_escape(v)) {
+				k += 8;
+				continue;
+			}
+		}
+		if (t[k] < 0x20)
+			n += t[k] && strchr("\b\f\n\r\t", t[k]) ? 1 : 5;
+		else if (t[k] == '"' || t[k] == '\\')
+			n += 1;
+		k++;
+	}
+	return n;
+}
+
 /* The bytes row @stmt may take in JSON: each text column as cJSON prints
  * it ('"', '\\' and the control characters escaped: two bytes, or six
  * for \u00XX), and 64 for each column's key, quotes and punctuation, and
@@ -836,17 +872,10 @@ static size_t row_json_bytes(sqlite3_stmt *stmt)
 	size_t n = 0;
 
 	for (i = 0; i < ncol; i++) {
-		const unsigned char *t;
-		int len, k;
-
 		n += 64;
-		if (sqlite3_column_type(stmt, i) != SQLITE_TEXT)
-			continue;
-		t = sqlite3_column_text(stmt, i);
-		len = sqlite3_column_bytes(stmt, i);
-		for (k = 0; k < len; k++)
-			n += t[k] >= 0x20 ? 1 + (t[k] == '"' || t[k] == '\\') :
-			     strchr("\b\f\n\r\t", t[k]) && t[k] ? 2 : 6;
+		if (sqlite3_column_type(stmt, i) == SQLITE_TEXT)
+			n += text_json_bytes(sqlite3_column_text(stmt, i),
+					     (size_t)sqlite3_column_bytes(stmt, i));
 	}
 	return n;
 }
