@@ -4,7 +4,7 @@
  *
  * What may include what, lowest level first; a file includes headers of
  * its own level and below (tests/layout/check_layout.py checks it):
- *   1. leaves: util/banned, clock, ids, errors, rules, roles, config, journal,
+ *   1. leaves: util/banned, clock, ids, errors, rules, roles, grants, config, journal,
  *      framing
  *   2. state: store.h (store_internal.h only in store*.c), store_vfs, app
  *   3. request and loaders: req, faults, fixtures
@@ -65,8 +65,17 @@ void roles_get(struct req *r);
 void users_get(struct req *r);
 void users_update(struct req *r);
 
-/* api_tokens.c: both verify routes */
+/* api_tokens.c: the API tokens of the user (/user/tokens) and of an
+ * account (/accounts/{id}/tokens: the route's first parameter), and both
+ * verify routes */
 void tokens_verify(struct req *r);
+void tokens_list(struct req *r);
+void tokens_create(struct req *r);
+void tokens_get(struct req *r);
+void tokens_update(struct req *r);
+void tokens_delete(struct req *r);
+void tokens_roll(struct req *r);
+void tokens_permission_groups_list(struct req *r);
 
 /* api_control.c: cfmock's own API under /_cfmock */
 void control_health(struct req *r);

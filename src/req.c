@@ -25,6 +25,8 @@ void req_free(struct req *r)
 	free(r->allow);
 	free(r->journal_reply);
 	free(r->raw_uri);
+	free(r->grants);
+	grants_account_scope_free(&r->scope);
 	free(r);
 }
 

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "grants.h"
 #include "store.h"
 
 struct app;
@@ -48,6 +49,7 @@ struct req {
 	size_t body_cap;
 	int body_too_large;
 	const char *query_bad;  /* why the query cannot be taken (static), or NULL */
+	char client_ip[46];     /* the client's address as text (INET6_ADDRSTRLEN), or "-" */
 
 	/* set by the router and the central checks */
 	const struct route *route;
@@ -56,6 +58,11 @@ struct req {
 	const char *params[REQ_MAX_PARAMS];
 	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */
 	struct user user;
+	/* an issued API token's compiled policies (grants.h) and the
+	 * accounts they reach, which r->user.scope points to */
+	unsigned char *grants;
+	size_t grants_len;
+	struct account_scope scope;
 
 	/* fault injection and the journal (server.c) */
 	int fault_done;        /* faults were looked at (a delay is over) */

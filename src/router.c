@@ -88,6 +88,25 @@ static void allow_add(struct strbuf *allow, const char *method)
 	strbuf_adds(allow, method);
 }
 
+/* The set of the route's groups, made once per route (the server is one
+ * thread). */
+static struct group_set route_groups(const struct route *rt)
+{
+	static struct group_set *sets;
+	static unsigned char *made;
+	size_t i = (size_t)(rt - routes);
+
+	if (!sets) {
+		sets = xcalloc(routes_count, sizeof(*sets));
+		made = xcalloc(routes_count, 1);
+	}
+	if (!made[i]) {
+		sets[i] = group_set_of_names(rt->groups);
+		made[i] = 1;
+	}
+	return sets[i];
+}
+
 void router_dispatch(struct req *r)
 {
 	char *seg[MAX_SEGMENTS];
@@ -133,6 +152,9 @@ void router_dispatch(struct req *r)
 	}
 	if ((found->flags & ROUTE_AUTH) &&
 	    auth_check_or_reply(r, (found->flags & ROUTE_TOKEN_ONLY) != 0) < 0)
+		return;
+	if ((found->flags & ROUTE_AUTH) &&
+	    auth_permit_or_reply(r, found->perm, route_groups(found), found->groups != NULL) < 0)
 		return;
 	if ((found->flags & (ROUTE_JSON_BODY | ROUTE_JSON_BODY_OPT)) &&
 	    json_body_or_reply(r, !!(found->flags & ROUTE_JSON_BODY_OPT)) < 0)

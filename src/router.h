@@ -9,6 +9,7 @@
 #ifndef CFMOCK_ROUTER_H
 #define CFMOCK_ROUTER_H
 
+#include "auth.h"
 #include "req.h"
 
 enum route_flags {
@@ -27,6 +28,12 @@ struct route {
 	const char *pattern;
 	handler_fn *handler;
 	unsigned flags;
+	enum route_perm perm;
+	/* the permission groups that reach it, comma-separated, as the
+	 * operation's x-api-token-group lists them (NULL: the document
+	 * gives none, and any grant on the resource does);
+	 * tests/http/check_permissions.py checks them against it */
+	const char *groups;
 };
 
 /* THE route table, in routes.c. */

@@ -24,74 +24,130 @@
 #define CF "/client/v4"
 #define ORG (ROUTE_AUTH | ROUTE_ORG_API)
 
+/* The x-api-token-group lists of the OpenAPI document, group names
+ * comma-separated (tests/http/check_permissions.py holds them to it). */
+#define G_ACCOUNT_READ                                                                       \
+	"Trust and Safety Write,Trust and Safety Read,DNS View Write,DNS View Read,"        \
+	"SCIM Provisioning,Load Balancers Account Write,Load Balancers Account Read,"       \
+	"Zero Trust: PII Read,DDoS Botnet Feed Write,DDoS Botnet Feed Read,"                \
+	"Workers R2 Storage Write,Workers R2 Storage Read,DDoS Protection Write,"           \
+	"DDoS Protection Read,Workers Tail Read,Workers KV Storage Write,"                  \
+	"Workers KV Storage Read,Workers Scripts Write,Workers Scripts Read,"               \
+	"Load Balancing: Monitors and Pools Write,Load Balancing: Monitors and Pools Read," \
+	"Account Firewall Access Rules Write,Account Firewall Access Rules Read,"           \
+	"DNS Firewall Write,DNS Firewall Read,Billing Write,Billing Read,"                  \
+	"Account Settings Write,Account Settings Read"
+#define G_SETTINGS_WRITE "Account Settings Write"
+#define G_MEMBERS_READ "SCIM Provisioning,Account Settings Write,Account Settings Read"
+#define G_MEMBERS_WRITE "SCIM Provisioning,Account Settings Write"
+#define G_USER_READ "User Details Write,User Details Read"
+#define G_USER_WRITE "User Details Write"
+#define G_MEMBERSHIPS_READ "Memberships Write,Memberships Read"
+#define G_MEMBERSHIPS_WRITE "Memberships Write"
+#define G_TOKENS_READ "API Tokens Write,API Tokens Read"
+#define G_TOKENS_WRITE "API Tokens Write"
+#define G_ACCOUNT_TOKENS_READ "Account API Tokens Write,Account API Tokens Read"
+#define G_ACCOUNT_TOKENS_WRITE "Account API Tokens Write"
+/* a route of an account, reached through @g (NULL: any grant on it) */
+#define ACC(g) PERM_ACCOUNT, g
+
 const struct route routes[] = {
 	/* Organizations (CONTRACT.md 4.1) */
-	{ "GET", CF "/organizations", organizations_list, ORG },
-	{ "POST", CF "/organizations", organizations_create, ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/organizations/:organization_id", organizations_get, ORG },
-	{ "PUT", CF "/organizations/:organization_id", organizations_update, ORG | ROUTE_JSON_BODY },
-	{ "DELETE", CF "/organizations/:organization_id", organizations_delete, ORG },
-	{ "GET", CF "/organizations/:organization_id/profile", organizations_profile_get, ORG },
+	{ "GET", CF "/organizations", organizations_list, ORG, PERM_USER, G_USER_READ },
+	{ "POST", CF "/organizations", organizations_create, ORG | ROUTE_JSON_BODY, PERM_USER, G_USER_WRITE },
+	{ "GET", CF "/organizations/:organization_id", organizations_get, ORG, PERM_ORG, NULL },
+	{ "PUT", CF "/organizations/:organization_id", organizations_update, ORG | ROUTE_JSON_BODY, PERM_ORG, NULL },
+	{ "DELETE", CF "/organizations/:organization_id", organizations_delete, ORG, PERM_ORG, NULL },
+	{ "GET", CF "/organizations/:organization_id/profile", organizations_profile_get, ORG, PERM_ORG, NULL },
 	{ "PUT", CF "/organizations/:organization_id/profile", organizations_profile_update,
-	  ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/organizations/:organization_id/accounts", organizations_accounts_list, ORG },
+	  ORG | ROUTE_JSON_BODY, PERM_ORG, NULL },
+	{ "GET", CF "/organizations/:organization_id/accounts", organizations_accounts_list, ORG, PERM_ORG, NULL },
 
 	/* Accounts (CONTRACT.md 4.2): the IAM family, then the
 	 * Organizations-API operations on accounts */
-	{ "GET", CF "/accounts", accounts_list, ROUTE_AUTH },
-	{ "POST", CF "/accounts", accounts_create, ROUTE_AUTH | ROUTE_JSON_BODY },
-	{ "GET", CF "/accounts/:account_id", accounts_get, ROUTE_AUTH },
-	{ "PUT", CF "/accounts/:account_id", accounts_update, ROUTE_AUTH | ROUTE_JSON_BODY },
-	{ "DELETE", CF "/accounts/:account_id", accounts_delete, ROUTE_AUTH },
-	{ "POST", CF "/accounts/move", accounts_move_batch, ORG | ROUTE_JSON_BODY },
-	{ "POST", CF "/accounts/:account_id/move", accounts_move, ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/accounts/:account_id/organizations", accounts_organizations_list, ORG },
-	{ "GET", CF "/accounts/:account_id/profile", accounts_profile_get, ORG },
+	{ "GET", CF "/accounts", accounts_list, ROUTE_AUTH, PERM_ACCOUNTS, NULL },
+	{ "POST", CF "/accounts", accounts_create, ROUTE_AUTH | ROUTE_JSON_BODY, PERM_ALL_ACCOUNTS, NULL },
+	{ "GET", CF "/accounts/:account_id", accounts_get, ROUTE_AUTH, ACC(G_ACCOUNT_READ) },
+	{ "PUT", CF "/accounts/:account_id", accounts_update, ROUTE_AUTH | ROUTE_JSON_BODY, ACC(G_SETTINGS_WRITE) },
+	{ "DELETE", CF "/accounts/:account_id", accounts_delete, ROUTE_AUTH, ACC(G_SETTINGS_WRITE) },
+	{ "POST", CF "/accounts/move", accounts_move_batch, ORG | ROUTE_JSON_BODY, PERM_ORG, NULL },
+	{ "POST", CF "/accounts/:account_id/move", accounts_move, ORG | ROUTE_JSON_BODY, ACC(NULL) },
+	{ "GET", CF "/accounts/:account_id/organizations", accounts_organizations_list, ORG, ACC(G_ACCOUNT_READ) },
+	{ "GET", CF "/accounts/:account_id/profile", accounts_profile_get, ORG, ACC(G_ACCOUNT_READ) },
 	{ "PUT", CF "/accounts/:account_id/profile", accounts_profile_update,
-	  ORG | ROUTE_JSON_BODY },
+	  ORG | ROUTE_JSON_BODY, ACC(G_SETTINGS_WRITE) },
 
 	/* Organization members (CONTRACT.md 4.1) */
-	{ "GET", CF "/organizations/:organization_id/members", org_members_list, ORG },
+	{ "GET", CF "/organizations/:organization_id/members", org_members_list, ORG, PERM_ORG, NULL },
 	{ "POST", CF "/organizations/:organization_id/members", org_members_create,
-	  ORG | ROUTE_JSON_BODY },
+	  ORG | ROUTE_JSON_BODY, PERM_ORG, NULL },
 	{ "POST", CF "/organizations/:organization_id/members:batchCreate", org_members_batch_create,
-	  ORG | ROUTE_JSON_BODY },
-	{ "GET", CF "/organizations/:organization_id/members/:member_id", org_members_get, ORG },
+	  ORG | ROUTE_JSON_BODY, PERM_ORG, NULL },
+	{ "GET", CF "/organizations/:organization_id/members/:member_id", org_members_get, ORG, PERM_ORG, NULL },
 	{ "DELETE", CF "/organizations/:organization_id/members/:member_id", org_members_delete,
-	  ORG | ROUTE_JSON_BODY_OPT },
+	  ORG | ROUTE_JSON_BODY_OPT, PERM_ORG, NULL },
 
 	/* Account members, roles, the user, token verify (CONTRACT.md 4.3) */
-	{ "GET", CF "/accounts/:account_id/members", account_members_list, ROUTE_AUTH },
+	{ "GET", CF "/accounts/:account_id/members", account_members_list, ROUTE_AUTH, ACC(G_MEMBERS_READ) },
 	{ "POST", CF "/accounts/:account_id/members", account_members_create,
-	  ROUTE_AUTH | ROUTE_JSON_BODY },
-	{ "GET", CF "/accounts/:account_id/members/:member_id", account_members_get, ROUTE_AUTH },
+	  ROUTE_AUTH | ROUTE_JSON_BODY, ACC(G_MEMBERS_WRITE) },
+	{ "GET", CF "/accounts/:account_id/members/:member_id", account_members_get, ROUTE_AUTH, ACC(G_MEMBERS_READ) },
 	{ "PUT", CF "/accounts/:account_id/members/:member_id", account_members_update,
-	  ROUTE_AUTH | ROUTE_JSON_BODY },
+	  ROUTE_AUTH | ROUTE_JSON_BODY, ACC(G_MEMBERS_WRITE) },
 	{ "DELETE", CF "/accounts/:account_id/members/:member_id", account_members_delete,
-	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT },
-	{ "GET", CF "/accounts/:account_id/roles", roles_list, ROUTE_AUTH },
-	{ "GET", CF "/accounts/:account_id/roles/:role_id", roles_get, ROUTE_AUTH },
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT, ACC(G_MEMBERS_WRITE) },
+	{ "GET", CF "/accounts/:account_id/roles", roles_list, ROUTE_AUTH, ACC(G_MEMBERS_READ) },
+	{ "GET", CF "/accounts/:account_id/roles/:role_id", roles_get, ROUTE_AUTH, ACC(G_MEMBERS_READ) },
 	{ "GET", CF "/accounts/:account_id/tokens/verify", tokens_verify,
-	  ROUTE_AUTH | ROUTE_TOKEN_ONLY },
-	{ "GET", CF "/user", users_get, ROUTE_AUTH },
-	{ "PATCH", CF "/user", users_update, ROUTE_AUTH | ROUTE_JSON_BODY },
-	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY },
+	  ROUTE_AUTH | ROUTE_TOKEN_ONLY, PERM_NONE, NULL },
+	{ "GET", CF "/user", users_get, ROUTE_AUTH, PERM_USER, G_USER_READ },
+	{ "PATCH", CF "/user", users_update, ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER, G_USER_WRITE },
+	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY, PERM_NONE, NULL },
+
+	/* API tokens (CONTRACT.md 10.3, 10.4): one set of handlers for the
+	 * user's own and for an account's */
+	{ "GET", CF "/user/tokens", tokens_list, ROUTE_AUTH, PERM_USER, G_TOKENS_READ },
+	{ "POST", CF "/user/tokens", tokens_create, ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER,
+	  G_TOKENS_WRITE },
+	{ "GET", CF "/user/tokens/permission_groups", tokens_permission_groups_list, ROUTE_AUTH,
+	  PERM_USER, G_TOKENS_READ },
+	{ "GET", CF "/user/tokens/:token_id", tokens_get, ROUTE_AUTH, PERM_USER, G_TOKENS_READ },
+	{ "PUT", CF "/user/tokens/:token_id", tokens_update, ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER,
+	  G_TOKENS_WRITE },
+	{ "DELETE", CF "/user/tokens/:token_id", tokens_delete, ROUTE_AUTH | ROUTE_JSON_BODY_OPT,
+	  PERM_USER, G_TOKENS_WRITE },
+	{ "PUT", CF "/user/tokens/:token_id/value", tokens_roll, ROUTE_AUTH | ROUTE_JSON_BODY_OPT,
+	  PERM_USER, G_TOKENS_WRITE },
+	{ "GET", CF "/accounts/:account_id/tokens", tokens_list, ROUTE_AUTH, PERM_ACCOUNT_TOKENS,
+	  G_ACCOUNT_TOKENS_READ },
+	{ "POST", CF "/accounts/:account_id/tokens", tokens_create, ROUTE_AUTH | ROUTE_JSON_BODY,
+	  PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_WRITE },
+	{ "GET", CF "/accounts/:account_id/tokens/permission_groups", tokens_permission_groups_list,
+	  ROUTE_AUTH, PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_READ },
+	{ "GET", CF "/accounts/:account_id/tokens/:token_id", tokens_get, ROUTE_AUTH,
+	  PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_READ },
+	{ "PUT", CF "/accounts/:account_id/tokens/:token_id", tokens_update,
+	  ROUTE_AUTH | ROUTE_JSON_BODY, PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_WRITE },
+	{ "DELETE", CF "/accounts/:account_id/tokens/:token_id", tokens_delete,
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT, PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_WRITE },
+	{ "PUT", CF "/accounts/:account_id/tokens/:token_id/value", tokens_roll,
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT, PERM_ACCOUNT_TOKENS, G_ACCOUNT_TOKENS_WRITE },
 
 	/* cfmock's own control API (README "Control API") */
-	{ "GET", "/_cfmock/health", control_health, 0 },
-	{ "POST", "/_cfmock/reset", control_reset, ROUTE_ADMIN },
-	{ "GET", "/_cfmock/state", control_state, ROUTE_ADMIN },
-	{ "GET", "/_cfmock/snapshots", control_snapshots_list, ROUTE_ADMIN },
-	{ "DELETE", "/_cfmock/snapshots", control_snapshots_clear, ROUTE_ADMIN },
-	{ "POST", "/_cfmock/snapshots/*name", control_snapshot_save, ROUTE_ADMIN },
-	{ "DELETE", "/_cfmock/snapshots/*name", control_snapshot_delete, ROUTE_ADMIN },
-	{ "POST", "/_cfmock/snapshots/*name/restore", control_snapshot_restore, ROUTE_ADMIN },
-	{ "GET", "/_cfmock/requests", control_requests_list, ROUTE_ADMIN },
-	{ "DELETE", "/_cfmock/requests", control_requests_clear, ROUTE_ADMIN },
-	{ "GET", "/_cfmock/faults", control_faults_list, ROUTE_ADMIN },
-	{ "POST", "/_cfmock/faults", control_faults_add, ROUTE_ADMIN | ROUTE_JSON_BODY },
-	{ "DELETE", "/_cfmock/faults", control_faults_clear, ROUTE_ADMIN },
-	{ "DELETE", "/_cfmock/faults/:fault_id", control_fault_delete, ROUTE_ADMIN },
+	{ "GET", "/_cfmock/health", control_health, 0, PERM_NONE, NULL },
+	{ "POST", "/_cfmock/reset", control_reset, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/state", control_state, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/snapshots", control_snapshots_list, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "DELETE", "/_cfmock/snapshots", control_snapshots_clear, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "POST", "/_cfmock/snapshots/*name", control_snapshot_save, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "DELETE", "/_cfmock/snapshots/*name", control_snapshot_delete, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "POST", "/_cfmock/snapshots/*name/restore", control_snapshot_restore, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/requests", control_requests_list, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "DELETE", "/_cfmock/requests", control_requests_clear, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/faults", control_faults_list, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "POST", "/_cfmock/faults", control_faults_add, ROUTE_ADMIN | ROUTE_JSON_BODY, PERM_NONE, NULL },
+	{ "DELETE", "/_cfmock/faults", control_faults_clear, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "DELETE", "/_cfmock/faults/:fault_id", control_fault_delete, ROUTE_ADMIN, PERM_NONE, NULL },
 };
 
 const size_t routes_count = ARRAY_SIZE(routes);

@@ -558,6 +558,24 @@ static enum MHD_Result dispatch(struct server *s, struct MHD_Connection *c, stru
 	return r->held ? MHD_YES : send_reply(s, c, r);
 }
 
+/* The client's address as text into @addr (INET6_ADDRSTRLEN bytes), or
+ * "-" when libmicrohttpd does not say. */
+static void client_address(struct MHD_Connection *c, char *addr)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	memcpy(addr, "-", 2);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
+				  INET6_ADDRSTRLEN);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, INET6_ADDRSTRLEN);
+	}
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_size, void **req_cls)
@@ -576,6 +594,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->method = method;
 		r->path = gate_origin_form(url);
 		r->start_us = mono_us();
+		client_address(c, r->client_ip);
 		*req_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
 		if (gate_framing(c, r, method))
@@ -656,22 +675,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return dispatch(s, c, r);
 }
 
-static void log_access(const struct req *r, struct MHD_Connection *c, int json)
+static void log_access(const struct req *r, int json)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char when[CLOCK_RFC3339_LEN + 1], addr[INET6_ADDRSTRLEN] = "-", *line;
+	const char *addr = r->client_ip[0] ? r->client_ip : "-";
+	char when[CLOCK_RFC3339_LEN + 1], *line;
 	struct timespec ts;
 	size_t len;
 
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr,
-				  sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-				  addr, sizeof(addr));
-	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	clock_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, when);
 	if (json) {
@@ -746,7 +756,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	}
 	if (s->app->cfg->access_log)
-		log_access(r, c, s->app->cfg->log_json);
+		log_access(r, s->app->cfg->log_json);
 	if (journaled(r))
 		journal_request(s->app->journal, r);
 	req_free(r);

@@ -22,12 +22,22 @@
 
 struct store;
 
-/* The caller, once credentials were checked. */
+struct account_scope; /* grants.h */
+
+/* The caller, once credentials were checked: a user, or an account-owned
+ * API token, which acts for its account and has no user (seq 0). */
 struct user {
 	int64_t seq;
 	char id[ID_LEN + 1];
 	int tenant_admin;
 	char token_id[ID_LEN + 1]; /* "" unless the credential is an API token */
+	int64_t token_seq;          /* an issued token (README "API tokens"): its key */
+	int64_t account_seq;        /* an account-owned token: its account's key */
+	char account_id[ID_LEN + 1];
+	/* an issued token's reach: the accounts it may see at all (NULL:
+	 * every one the user sees), which account_visible() and the lists
+	 * apply on top of the user's own visibility */
+	const struct account_scope *scope;
 };
 
 /* One embedded schema migration (schema/NNN-name.sql). The generated
@@ -137,6 +147,70 @@ extern const char *const store_users_update_keys[];
 #define USERS_UPDATE_FIELDS 5
 enum store_rc store_users_update(struct store *st, const struct user *u,
 				 const char *const *values, const int *clear, cJSON **out);
+
+/* --- API tokens (store_tokens.c) --- */
+
+/* An issued token as authentication needs it (store_tokens_resolve()). */
+struct token_auth {
+	int64_t seq;
+	char id[ID_LEN + 1];
+	int64_t user_seq;            /* 0 for an account-owned token */
+	char user_id[ID_LEN + 1];
+	int tenant_admin;
+	int64_t account_seq;         /* 0 for a user token */
+	char account_id[ID_LEN + 1];
+	int active;                  /* not disabled */
+	int64_t not_before;          /* ms; INT64_MIN: none */
+	int64_t expires_on;          /* ms; INT64_MAX: none */
+	char *ip_in, *ip_not_in;     /* CIDR lists, or NULL */
+	unsigned char *grants;       /* compiled policies (grants.h) */
+	size_t grants_len;
+	int64_t last_used_ms;        /* 0: never */
+};
+/* The issued token whose secret is @secret: STORE_NOT_FOUND if none,
+ * STORE_CONFLICT if it was one that was deleted or rolled away.
+ * Release *out with token_auth_release(). */
+enum store_rc store_tokens_resolve(struct store *st, const char *secret, struct token_auth *out);
+void token_auth_release(struct token_auth *t);
+/* Notes that token @seq authenticated a request at @now_ms. */
+enum store_rc store_tokens_touch(struct store *st, int64_t seq, int64_t now_ms);
+
+/* What a create or a full update sets (a PUT replaces all of it). */
+struct token_new {
+	const char *name;
+	const char *status;          /* "active" or "disabled"; NULL: as it was */
+	const char *policies;        /* the policies as answered (JSON text) */
+	const unsigned char *grants; /* and compiled */
+	size_t grants_len;
+	int64_t not_before;          /* ms; INT64_MIN: none */
+	int64_t expires_on;          /* ms; INT64_MAX: none */
+	const char *ip_in, *ip_not_in;
+	/* fixtures and state exports only (NULL: new, or now) */
+	const char *id;
+	const char *secret;
+	const char *issued_on, *modified_on, *last_used_on;
+};
+/* The tokens of the caller (@account_id NULL) or of account @account_id,
+ * which the caller must see. Create answers the token with its "value";
+ * STORE_CONFLICT: the id or the secret is taken (fixtures). */
+enum store_rc store_tokens_create(struct store *st, const struct user *u, const char *account_id,
+				  const struct token_new *t, cJSON **out);
+enum store_rc store_tokens_get(struct store *st, const struct user *u, const char *account_id,
+			       const char *token_id, cJSON **out);
+enum store_rc store_tokens_update(struct store *st, const struct user *u, const char *account_id,
+				  const char *token_id, const struct token_new *t, cJSON **out);
+enum store_rc store_tokens_delete(struct store *st, const struct user *u, const char *account_id,
+				  const char *token_id);
+/* A new secret for the token (@out: 40 characters and a NUL); the old one
+ * stops working. */
+enum store_rc store_tokens_roll(struct store *st, const struct user *u, const char *account_id,
+				const char *token_id, char *out);
+/* A page of the tokens, oldest first (newest with @desc); expired ones
+ * only with @include_expired. */
+enum store_rc store_tokens_list(struct store *st, const struct user *u, const char *account_id,
+				int include_expired, int desc, int64_t offset, int limit,
+				cJSON **out, int64_t *out_total);
+#define TOKEN_SECRET_LEN 40
 
 /* --- organizations --- */
 

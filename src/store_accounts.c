@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "grants.h"
 #include "ids.h"
 #include "roles.h"
 #include "util.h"
@@ -35,6 +36,23 @@ static cJSON *account_from_row(sqlite3_stmt *stmt)
 	return a;
 }
 
+void account_scope_sql(struct strbuf *sql, const struct user *u)
+{
+	int i;
+
+	if (!u->scope || (u->scope->all && !u->scope->n))
+		return;
+	if (!u->scope->n) {
+		strbuf_adds(sql, " AND 0");
+		return;
+	}
+	/* the ids are 32-hex (grants.c read them so): safe as literals */
+	strbuf_addf(sql, " AND a.id %sIN (", u->scope->all ? "NOT " : "");
+	for (i = 0; i < u->scope->n; i++)
+		strbuf_addf(sql, "%s'%s'", i ? ", " : "", u->scope->ids[i]);
+	strbuf_adds(sql, ")");
+}
+
 enum store_rc account_visible(struct store *st, const struct user *u, const char *id,
 			      struct account_pos *out)
 {
@@ -48,8 +66,9 @@ enum store_rc account_visible(struct store *st, const struct user *u, const char
 	sql_bind_text(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, u->seq);
 	sqlite3_bind_int64(stmt, 3, u->seq);
+	sqlite3_bind_int64(stmt, 4, u->account_seq);
 	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
+	if (step == SQLITE_ROW && (!u->scope || grants_scope_has(u->scope, id))) {
 		out->seq = sqlite3_column_int64(stmt, 0);
 		out->org_seq = sqlite3_column_int64(stmt, 1);
 		rc = STORE_OK;
@@ -358,6 +377,8 @@ enum store_rc store_accounts_list(struct store *st, const struct user *u, const 
 	strbuf_adds(&where, " WHERE " ACCOUNT_VISIBLE);
 	binds_add_int(b, u->seq);
 	binds_add_int(b, u->seq);
+	binds_add_int(b, u->account_seq);
+	account_scope_sql(&where, u);
 	/* CF-API: "name: Name of the account": the whole name, compared
 	 * case-insensitively as the Organizations-API name filters are */
 	if (name) {

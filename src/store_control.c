@@ -12,7 +12,7 @@
 enum store_rc store_control_reset(struct store *st)
 {
 	static const char *const tables[] = {
-		"idempotency_keys", "account_members", "org_members", "accounts", "org_access",
+		"idempotency_keys", "api_tokens", "retired_secrets", "account_members", "org_members", "accounts", "org_access",
 		"organizations", "credentials", "users", "org_counts",
 	};
 	enum store_rc rc = STORE_OK;

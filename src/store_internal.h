@@ -27,14 +27,21 @@
  * when a membership comes or goes. Queries only ever join org_access.
  *
  * Accounts (alias "a"): @u sees those inside an organization it sees and
- * those where it is an accepted member (an account's creator is one). The
- * fragment takes the user's seq twice; it is written with correlated
+ * those where it is an accepted member (an account's creator is one); an
+ * account-owned token sees its account alone. An issued token sees of
+ * these only those its policies reach (u->scope; account_visible() and
+ * account_scope_sql() apply it). The fragment takes the user's seq twice
+ * and the token's account; it is written with correlated
  * EXISTS so each test is one index probe, whatever the store's size (an IN
  * (SELECT ...) would build the user's whole set on every query). */
 #define ACCOUNT_VISIBLE                                                                      \
 	"(EXISTS (SELECT 1 FROM org_access x WHERE x.user_seq = ? AND x.org_seq = a.org_seq) " \
 	"OR EXISTS (SELECT 1 FROM account_members y WHERE y.account_seq = a.seq "              \
-	"AND y.user_seq = ? AND y.status = 'accepted'))"
+	"AND y.user_seq = ? AND y.status = 'accepted') OR a.seq = ?)"
+/* Binds ACCOUNT_VISIBLE's three values: the user's seq twice (0 for an
+ * account-owned token, which no row names), then the account-owned
+ * token's account (0: none). */
+#define ACCOUNT_VISIBLE_BINDS 3
 
 /* --- the store --- */
 
@@ -258,6 +265,10 @@ struct account_pos {
 	int64_t seq;
 	int64_t org_seq; /* 0: stand-alone */
 };
+
+/* Appends to @sql the condition that keeps the accounts (alias "a") an
+ * issued token reaches (u->scope): nothing when it reaches all. */
+void account_scope_sql(struct strbuf *sql, const struct user *u);
 
 /* The position of account @id if @u can see it. */
 enum store_rc account_visible(struct store *st, const struct user *u, const char *id,

@@ -529,6 +529,7 @@ static void org_filter_sql(const struct user *u, const struct organization_filte
 		binds_add_text(b, xstrdup(f->containing_account));
 		binds_add_int(b, u->seq);
 		binds_add_int(b, u->seq);
+		binds_add_int(b, u->account_seq);
 	}
 	if (f->containing_user) {
 		/* the organizations where the user is an active member, and

@@ -227,6 +227,8 @@ class Upgrade(ApiTest):
             con.execute('ALTER TABLE users DROP COLUMN email_key')
             con.execute("UPDATE users SET email = id || '@users.cfmock.invalid'")
             con.execute('DROP TABLE idempotency_keys')  # schema 006 came later
+            con.execute('DROP TABLE retired_secrets')  # and 007
+            con.execute('DROP TABLE api_tokens')
             con.execute('PRAGMA user_version = 4')
             con.commit()
             con.close()

@@ -165,7 +165,7 @@ class GetUser(ApiTest):
                     r = self.req(method, path)
                     self.assertError(r, 405, [7001], result_key='null')
                     self.assertEqual(r.headers['allow'], 'GET')
-        for path in ('/user/', '/users', '/user/tokens', '/user/tokens/verify/x'):
+        for path in ('/user/', '/users', '/user/tokenz', '/user/tokens/verify/x'):
             with self.subTest(path=path):
                 self.assertError(self.req('GET', path), 400, [7003, 7000], result_key='null')
         for method, body in (('GET', None), ('PATCH', {'first_name': 'x'})):

@@ -17,7 +17,7 @@ HTTP = os.path.join(ROOT, 'tests', 'http')
 # The include levels, lowest first (README "How it is built"): a file
 # includes headers of its own level and below, never above.
 LEVELS = [
-    ('leaves', ['banned', 'util', 'clock', 'ids', 'errors', 'rules', 'roles', 'config',
+    ('leaves', ['banned', 'util', 'clock', 'ids', 'errors', 'rules', 'roles', 'grants', 'config',
                 'journal', 'framing']),
     ('state', ['store', 'store_internal', 'store_vfs', 'app']),
     ('request and faults', ['req', 'faults']),
