@@ -57,6 +57,15 @@ void account_members_get(struct req *r);
 void account_members_update(struct req *r);
 void account_members_delete(struct req *r);
 
+/* api_memberships.c: the caller's memberships and invitations */
+void memberships_list(struct req *r);
+void memberships_get(struct req *r);
+void memberships_update(struct req *r);
+void memberships_delete(struct req *r);
+void memberships_list_invites(struct req *r);
+void memberships_get_invite(struct req *r);
+void memberships_update_invite(struct req *r);
+
 /* api_roles.c */
 void roles_list(struct req *r);
 void roles_get(struct req *r);

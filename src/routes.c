@@ -104,6 +104,22 @@ const struct route routes[] = {
 	{ "PATCH", CF "/user", users_update, ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER, G_USER_WRITE },
 	{ "GET", CF "/user/tokens/verify", tokens_verify, ROUTE_AUTH | ROUTE_TOKEN_ONLY, PERM_NONE, NULL },
 
+	/* The user's memberships and invitations (CONTRACT.md 10.1, 10.2) */
+	{ "GET", CF "/memberships", memberships_list, ROUTE_AUTH, PERM_MEMBERSHIPS,
+	  G_MEMBERSHIPS_READ },
+	{ "GET", CF "/memberships/:membership_id", memberships_get, ROUTE_AUTH, PERM_MEMBERSHIPS,
+	  G_MEMBERSHIPS_READ },
+	{ "PUT", CF "/memberships/:membership_id", memberships_update,
+	  ROUTE_AUTH | ROUTE_JSON_BODY, PERM_MEMBERSHIPS, G_MEMBERSHIPS_WRITE },
+	{ "DELETE", CF "/memberships/:membership_id", memberships_delete,
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT, PERM_MEMBERSHIPS, G_MEMBERSHIPS_WRITE },
+	{ "GET", CF "/user/invites", memberships_list_invites, ROUTE_AUTH, PERM_USER,
+	  G_MEMBERSHIPS_READ },
+	{ "GET", CF "/user/invites/:invite_id", memberships_get_invite, ROUTE_AUTH, PERM_USER,
+	  G_MEMBERSHIPS_READ },
+	{ "PATCH", CF "/user/invites/:invite_id", memberships_update_invite,
+	  ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER, G_MEMBERSHIPS_WRITE },
+
 	/* API tokens (CONTRACT.md 10.3, 10.4): one set of handlers for the
 	 * user's own and for an account's */
 	{ "GET", CF "/user/tokens", tokens_list, ROUTE_AUTH, PERM_USER, G_TOKENS_READ },

@@ -201,6 +201,22 @@ const char *rules_account_member_order(const char *s)
 	return one_of(&orders, s);
 }
 
+const char *rules_membership_order(const char *s)
+{
+	static const struct one_of orders = {
+		{ "id", "account.name", "status", NULL }, "must be 'id', 'account.name' or 'status'",
+	};
+	return one_of(&orders, s);
+}
+
+const char *rules_membership_answer(const char *s)
+{
+	static const struct one_of answers = {
+		{ "accepted", "rejected", NULL }, "must be 'accepted' or 'rejected'",
+	};
+	return one_of(&answers, s);
+}
+
 const char *rules_organizations_accounts_order_by(const char *s)
 {
 	static const struct one_of orders = {

@@ -97,6 +97,9 @@ const char *rules_account_member_status(const char *s);
 const char *rules_account_member_status_filter(const char *s);
 extern const char *const rules_account_member_status_default;
 const char *rules_account_member_order(const char *s);
+/* GET /memberships' order, and the answer to an invitation. */
+const char *rules_membership_order(const char *s);
+const char *rules_membership_answer(const char *s);
 const char *rules_organizations_accounts_order_by(const char *s);
 const char *rules_direction(const char *s);
 /* 1 if @direction (checked, or NULL) asks for descending order. */

@@ -441,6 +441,34 @@ enum store_rc store_accounts_visible(struct store *st, const struct user *u,
 enum store_rc store_account_members_delete_owner(struct store *st, const struct user *u,
 						 const char *account_id);
 
+/* --- memberships: the caller's side of account members
+ * (store_memberships.c) --- */
+
+struct membership_filter {
+	int invites;              /* /user/invites: pending ones, as invitations */
+	const char *status;       /* NULL: any */
+	const char *account_name; /* the whole name, case-insensitively */
+	const char *order;        /* NULL, "id", "account.name" or "status" */
+	int desc;
+};
+/* A page of the caller's memberships (or invitations), in the order they
+ * were made unless @f orders them. */
+enum store_rc store_memberships_list(struct store *st, const struct user *u,
+				     const struct membership_filter *f, int64_t offset, int limit,
+				     cJSON **out, int64_t *out_total);
+/* Membership @id of the caller (@invite: as an invitation, while
+ * pending). STORE_NOT_FOUND: none of the caller's has that id. */
+enum store_rc store_memberships_get(struct store *st, const struct user *u, const char *id,
+				    int invite, cJSON **out);
+/* Accepts or rejects (@status) a pending membership; the same status
+ * again is a no-op. STORE_CONFLICT: it was answered already the other way
+ * (*out_was, 16 bytes, says how). */
+enum store_rc store_memberships_update(struct store *st, const struct user *u, const char *id,
+				       int invite, const char *status, cJSON **out,
+				       char *out_was);
+/* The caller leaves the account: the member is removed. */
+enum store_rc store_memberships_delete(struct store *st, const struct user *u, const char *id);
+
 /* --- the whole state (the control API) --- */
 
 /* Empties the database (users, organizations, accounts, members,

@@ -54,7 +54,7 @@ static void scope_resource_groups(cJSON *policies, const char *account_id)
 /* iam_member_with_policies. */
 static cJSON *account_member_from_row(sqlite3_stmt *stmt)
 {
-	cJSON *m = cJSON_CreateObject(), *user, *roles, *policies = NULL;
+	cJSON *m = cJSON_CreateObject(), *user, *roles, *policies;
 	const char *first = sql_col_text(stmt, 7), *last = sql_col_text(stmt, 8), *r;
 
 	cJSON_AddStringToObject(m, "id", sql_col_text(stmt, 1));
@@ -82,15 +82,21 @@ static cJSON *account_member_from_row(sqlite3_stmt *stmt)
 		free(id);
 		r += len + (r[len] == ',');
 	}
-	if (sql_col_text(stmt, 4))
-		policies = cJSON_Parse(sql_col_text(stmt, 4));
+	policies = member_policies(sql_col_text(stmt, 4), sql_col_text(stmt, 9));
+	cJSON_AddItemToObject(m, "policies", policies);
+	return m;
+}
+
+cJSON *member_policies(const char *text, const char *account_id)
+{
+	cJSON *policies = text ? cJSON_Parse(text) : NULL;
+
 	if (!cJSON_IsArray(policies)) {
 		cJSON_Delete(policies);
 		policies = cJSON_CreateArray();
 	}
-	scope_resource_groups(policies, sql_col_text(stmt, 9));
-	cJSON_AddItemToObject(m, "policies", policies);
-	return m;
+	scope_resource_groups(policies, account_id);
+	return policies;
 }
 
 enum store_rc account_member_insert(struct store *st, const char *id,

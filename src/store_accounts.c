@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* The IAM shape (iam_account). */
-static cJSON *account_from_row(sqlite3_stmt *stmt)
+cJSON *account_from_row(sqlite3_stmt *stmt)
 {
 	cJSON *a = cJSON_CreateObject(), *settings;
 

@@ -270,6 +270,9 @@ struct account_pos {
  * issued token reaches (u->scope): nothing when it reaches all. */
 void account_scope_sql(struct strbuf *sql, const struct user *u);
 
+/* An account in its IAM shape, from a row of ACCOUNT_COLS (from column 0). */
+cJSON *account_from_row(sqlite3_stmt *stmt);
+
 /* The position of account @id if @u can see it. */
 enum store_rc account_visible(struct store *st, const struct user *u, const char *id,
 			      struct account_pos *out);
@@ -287,6 +290,10 @@ enum store_rc access_revoke(struct store *st, int64_t user_seq, int64_t org_seq)
 enum store_rc member_lookup(struct store *st, const char *table, const char *parent_col,
 			    int64_t parent_seq, const char *member_id, int64_t *out_seq,
 			    int64_t *out_user_seq);
+
+/* A member's policies (@text, the stored JSON, or NULL) as answered:
+ * resource groups with their scope (account @account_id's). */
+cJSON *member_policies(const char *text, const char *account_id);
 
 enum store_rc account_member_insert(struct store *st, const char *id,
 				    int64_t account_seq, int64_t user_seq,
