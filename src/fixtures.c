@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "grants.h"
 #include "json.h"
 #include "roles.h"
 #include "rules.h"
@@ -189,7 +190,95 @@ static const cJSON *get_array(struct loader *l, const cJSON *obj, const char *ke
 	return v;
 }
 
-/* Token @i of the user: a string (active), or {"value", "status"?, "id"?}. */
+/* An issued token (one with "policies"): of the user @user, or with
+ * @account_id of that account (which @user sees). The same rules as POST
+ * .../tokens; a state export's ids, dates and status are kept. */
+static int load_issued_token(struct loader *l, const struct user *user, const char *account_id,
+			     const cJSON *t)
+{
+	static const char *const allowed[] = {
+		"value", "status", "id", "name", "policies", "condition", "not_before",
+		"expires_on", "issued_on", "modified_on", "last_used_on", NULL,
+	};
+	struct grants_owner owner = { account_id != NULL, account_id ? account_id : user->id };
+	char b1[CLOCK_RFC3339_LEN + 1], b2[CLOCK_RFC3339_LEN + 1], b3[CLOCK_RFC3339_LEN + 1];
+	char b4[CLOCK_RFC3339_LEN + 1], b5[CLOCK_RFC3339_LEN + 1];
+	const char *nb, *ex;
+	struct token_new n;
+	struct grants_error e;
+	cJSON *policies = NULL, *made = NULL;
+	unsigned char *grants = NULL;
+	char *ptext = NULL, *ip_in = NULL, *ip_not_in = NULL;
+	enum store_rc rc;
+	int ret = -1;
+
+	memset(&n, 0, sizeof(n));
+	if (keys_ok(l, t, allowed) < 0 || get_checked(l, t, "value", 1, rules_api_token, &n.secret) < 0 ||
+	    get_id(l, t, &n.id) < 0 || get_string(l, t, "name", 1, &n.name) < 0 ||
+	    get_string(l, t, "status", 0, &n.status) < 0 ||
+	    get_time(l, t, "not_before", b1, &nb, &n.not_before) < 0 ||
+	    get_time(l, t, "expires_on", b2, &ex, &n.expires_on) < 0 ||
+	    get_time(l, t, "issued_on", b3, &n.issued_on, &(int64_t){ 0 }) < 0 ||
+	    get_time(l, t, "modified_on", b4, &n.modified_on, &(int64_t){ 0 }) < 0 ||
+	    get_time(l, t, "last_used_on", b5, &n.last_used_on, &(int64_t){ 0 }) < 0)
+		return -1;
+	if (!nb)
+		n.not_before = INT64_MIN;
+	if (n.status && strcmp(n.status, "active") != 0 && strcmp(n.status, "disabled") != 0)
+		return fail_at(l, "status", "must be 'active' or 'disabled'");
+	if (grants_parse(cJSON_GetObjectItemCaseSensitive(t, "policies"), "policies", &owner, 1,
+			 &policies, &grants, &n.grants_len, &e) < 0)
+		return fail_at(l, NULL, "%s: %s", e.pointer, e.why);
+	if (grants_condition(cJSON_GetObjectItemCaseSensitive(t, "condition"), "condition", &ip_in,
+			     &ip_not_in, &e) < 0) {
+		fail_at(l, NULL, "%s: %s", e.pointer, e.why);
+		goto out;
+	}
+	ptext = cJSON_PrintUnformatted(policies);
+	n.policies = ptext;
+	n.grants = grants;
+	n.ip_in = ip_in;
+	n.ip_not_in = ip_not_in;
+	rc = store_tokens_create(l->st, user, account_id, &n, &made);
+	if (rc == STORE_CONFLICT)
+		fail_at(l, "value", "token '%s' (or its id) is already defined", n.secret);
+	else if (rc != STORE_OK)
+		fail_at(l, NULL, "the database failed");
+	else
+		ret = 0;
+out:
+	cJSON_Delete(made);
+	cJSON_Delete(policies);
+	free(grants);
+	cJSON_free(ptext);
+	free(ip_in);
+	free(ip_not_in);
+	return ret;
+}
+
+/* An account's tokens: each an issued token of the account. */
+static int load_account_tokens(struct loader *l, const cJSON *a, const struct user *user,
+			       const char *account_id)
+{
+	const cJSON *tokens, *t;
+	int bad, i = 0;
+
+	tokens = get_array(l, a, "tokens", &bad);
+	if (bad)
+		return -1;
+	cJSON_ArrayForEach(t, tokens) {
+		size_t old = where_push(l, "tokens", i++);
+		if (!cJSON_IsObject(t))
+			return fail_at(l, NULL, "must be an object with 'value', 'name' and 'policies'");
+		if (load_issued_token(l, user, account_id, t) < 0)
+			return -1;
+		where_pop(l, old);
+	}
+	return 0;
+}
+
+/* Token @i of the user: a string (active), {"value", "status"?, "id"?},
+ * or an issued token (with "policies"). */
 static int load_token(struct loader *l, const struct user *user, const cJSON *t, int i)
 {
 	static const char *const allowed[] = { "value", "status", "id", NULL };
@@ -200,6 +289,11 @@ static int load_token(struct loader *l, const struct user *user, const cJSON *t,
 		value = t->valuestring;
 		if (rule_at(l, NULL, rules_api_token(value)) < 0)
 			return -1;
+	} else if (cJSON_IsObject(t) && cJSON_GetObjectItemCaseSensitive(t, "policies")) {
+		if (load_issued_token(l, user, NULL, t) < 0)
+			return -1;
+		where_pop(l, old);
+		return 0;
 	} else if (cJSON_IsObject(t)) {
 		value_key = "value";
 		if (keys_ok(l, t, allowed) < 0 ||
@@ -545,7 +639,7 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 {
 	static const char *const allowed[] = {
 		"id", "name", "owner", "type", "created_on", "settings", "profile", "members",
-		"owner_is_member", NULL,
+		"owner_is_member", "tokens", NULL,
 	};
 	static const char *const settings_allowed[] = {
 		"abuse_contact_email", "enforce_twofactor", NULL,
@@ -610,6 +704,8 @@ static int load_account(struct loader *l, const cJSON *a, const char *org_id,
 
 		cJSON_Delete(made);
 		rcm = load_account_members(l, a, &user, self);
+		if (rcm == 0)
+			rcm = load_account_tokens(l, a, &user, self);
 		if (rcm == 0 && !owner_is_member &&
 		    store_account_members_delete_owner(l->st, &user, self) != STORE_OK)
 			rcm = fail_at(l, NULL, "the database failed");

@@ -92,6 +92,10 @@ static enum store_rc export_users(struct store *st, cJSON *users)
 			}
 		}
 		cJSON_AddItemToArray(users, u);
+		if (cstep == SQLITE_DONE)
+			rc = tokens_export(st, "user_seq", sqlite3_column_int64(stmt, 0), u);
+		if (rc != STORE_OK)
+			break;
 		if (cstep != SQLITE_DONE) {
 			rc = SQLERR(st);
 			break;
@@ -193,6 +197,8 @@ static enum store_rc export_accounts(struct store *st, int64_t org_seq, cJSON *l
 		export_profile(a, stmt, 8);
 		rc = export_account_members(st, sqlite3_column_int64(stmt, 0),
 					    sqlite3_column_int64(stmt, 13), a);
+		if (rc == STORE_OK)
+			rc = tokens_export(st, "account_seq", sqlite3_column_int64(stmt, 0), a);
 		cJSON_AddItemToArray(list, a);
 	}
 	if (rc == STORE_OK && step != SQLITE_DONE)

@@ -200,6 +200,13 @@ enum store_rc user_for_email(struct store *st, const char *email, int64_t *out_s
  * id, email, first_name, last_name from @col. */
 cJSON *member_user(sqlite3_stmt *stmt, int col);
 
+/* --- API tokens (store_tokens.c) --- */
+
+/* Adds the issued tokens whose @col ("user_seq" or "account_seq", fixed
+ * names) is @seq to @parent's "tokens" array, in the fixtures format (the
+ * API's shape with "value"). */
+enum store_rc tokens_export(struct store *st, const char *col, int64_t seq, cJSON *parent);
+
 /* --- organizations and profiles (store_organizations.c) --- */
 
 #define PROFILE_FIELDS 5

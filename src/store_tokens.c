@@ -440,3 +440,33 @@ out:
 	strbuf_release(&sql);
 	return rc;
 }
+
+enum store_rc tokens_export(struct store *st, const char *col, int64_t seq, cJSON *parent)
+{
+	char *sql = xasprintf("SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.%s = ? "
+			      "ORDER BY t.seq", col);
+	sqlite3_stmt *stmt = sql_prep(st, sql);
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(parent, "tokens");
+	enum store_rc rc = STORE_OK;
+	int step;
+
+	free(sql);
+	if (!stmt)
+		return STORE_ERROR;
+	sqlite3_bind_int64(stmt, 1, seq);
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		cJSON *t = token_with_value(stmt);
+
+		/* the status kept, not the one shown: "expired" follows from
+		 * expires_on when it is loaded back */
+		cJSON_ReplaceItemInObjectCaseSensitive(t, "status",
+						       cJSON_CreateString(sql_col_text(stmt, 3)));
+		if (!list)
+			list = cJSON_AddArrayToObject(parent, "tokens");
+		cJSON_AddItemToArray(list, t);
+	}
+	if (step != SQLITE_DONE)
+		rc = SQLERR(st);
+	sql_done(st, stmt);
+	return rc;
+}

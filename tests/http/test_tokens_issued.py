@@ -9,9 +9,11 @@ account alone with the live API's codes on the user's endpoints.
 
 Every test gets a fresh server (seed 1, fake clock from 2026-01-01);
 results are compared whole wherever practical."""
+import json
 import os
 import re
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -396,6 +398,71 @@ class AccountTokens(TokensTest):
                           path=self.url(self.a1, '/tokens'))
         self.assertEqual(self.req('DELETE', self.url(self.a1)).status, 200)
         self.assertError(self.req('GET', '/accounts', auth=tok['value']), 403, [10000])
+
+
+class Export(TokensTest):
+    def test_tok_4_1_the_state_export_keeps_every_credential_working(self):
+        user = self.create([policy([SETTINGS_READ], {acct_key(self.a1): '*'})], name='u',
+                           condition={'request_ip': {'in': ['127.0.0.0/8']}},
+                           expires_on='2030-01-01T00:00:00Z')
+        acct = self.create([policy([SETTINGS_READ], {acct_key(self.a2): '*'})], name='a',
+                           path=self.url(self.a2, '/tokens'))
+        rolled = self.create([policy([SETTINGS_READ], {acct_key(self.a1): '*'})], name='r')
+        new = self.req('PUT', '/user/tokens/%s/value' % rolled['id']).json['result']
+        self.req('PUT', '/user/tokens/' + rolled['id'], {
+            'name': 'r', 'policies': [policy([SETTINGS_READ], {acct_key(self.a1): '*'})],
+            'status': 'disabled'})
+        before = {t['id']: t for t in self.list_envelope('/user/tokens')['result']}
+        state = self.srv.request('GET', '/_cfmock/state', auth=None).json
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'state.json')
+            with open(path, 'w') as f:
+                json.dump(state, f)
+            again = self.server('--fixtures', path)
+            self.assertEqual(again.request('GET', '/_cfmock/state', auth=None).json, state)
+            r = again.request('GET', '/user/tokens/verify', auth=user['value'])
+            self.assertEqual(r.json['result']['id'], user['id'])
+            self.assertEqual(again.request('GET', self.url(self.a1), auth=user['value']).status,
+                             200)
+            self.assertEqual(again.request('GET', self.url(self.a2), auth=acct['value']).status,
+                             200)
+            r = again.request('GET', '/accounts', auth=acct['value'])
+            self.assertEqual([a['id'] for a in r.json['result']], [self.a2['id']])
+            # disabled stays disabled
+            self.assertEqual(again.request('GET', '/user/tokens/verify', auth=new).status, 401)
+            got = {t['id']: t for t in again.request('GET', '/user/tokens').json['result']}
+            for tid in before:
+                got[tid].pop('last_used_on', None)
+                before[tid].pop('last_used_on', None)
+            self.assertEqual(got, before)
+
+    def test_tok_4_2_fixtures_declare_tokens_and_refuse_bad_ones(self):
+        acct = 'ac' * 16
+        fixture = {'users': [{'email': 'ann@example.com', 'tokens': [
+            {'value': 'ann-scoped-token', 'name': 'scoped', 'policies': [
+                policy([SETTINGS_READ], {'com.cloudflare.api.account.' + acct: '*'})]}]}],
+            'accounts': [{'id': acct, 'name': 'Fx', 'owner': 'ann@example.com', 'tokens': [
+                {'value': 'fx-account-token', 'name': 'ci', 'policies': [
+                    policy([SETTINGS_READ], {'com.cloudflare.api.account.' + acct: '*'})]}]}]}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'f.json')
+            with open(path, 'w') as f:
+                json.dump(fixture, f)
+            srv = self.server('--fixtures', path, '--auth', 'strict')
+            r = srv.request('GET', '/accounts/' + acct, auth='ann-scoped-token')
+            self.assertEqual(r.status, 200, r)
+            r = srv.request('GET', '/user/tokens/verify', auth='fx-account-token')
+            self.assertEqual(r.json['errors'][0]['code'], 1000)
+            r = srv.request('GET', '/accounts/%s/tokens/verify' % acct, auth='fx-account-token')
+            self.assertEqual(r.status, 200, r)
+            fixture['accounts'][0]['tokens'][0]['policies'][0]['resources'] = {
+                'com.cloudflare.api.account.*': '*'}
+            with open(path, 'w') as f:
+                json.dump(fixture, f)
+            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0')
+            self.assertNotEqual(code, 0)
+            self.assertIn('/accounts/0/tokens/0: policies/0/resources/com.cloudflare.api.account.*',
+                          err)
 
 
 if __name__ == '__main__':
