@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ACCT = 'ab' * 16
@@ -78,6 +79,9 @@ def main():
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             srv.stdout.readline()
             load = time.time() - t0
+            # the access log goes to stdout: keep reading it, or a full pipe
+            # stops the server
+            threading.Thread(target=lambda: [None for _ in srv.stdout], daemon=True).start()
             try:
                 for conns in [int(x) for x in a.conns.split(',')]:
                     res = {'open': [], 'issued': []}
@@ -91,7 +95,11 @@ def main():
                                  min(r[1] for r in res['issued']), load))
             finally:
                 srv.terminate()
-                srv.wait()
+                try:
+                    srv.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    srv.kill()
+                    srv.wait()
     print('| issued tokens | connections | open-mode token req/s | issued token (10 policies) '
           'req/s | ratio | p99 open ms | p99 issued ms | start-up with fixture s |')
     print('|---|---|---|---|---|---|---|---|')

@@ -70,6 +70,12 @@ void memberships_update_invite(struct req *r);
 void roles_list(struct req *r);
 void roles_get(struct req *r);
 
+/* api_iam.c: the IAM permission-group and resource-group catalogues */
+void iam_permission_groups_list(struct req *r);
+void iam_permission_groups_get(struct req *r);
+void iam_resource_groups_list(struct req *r);
+void iam_resource_groups_get(struct req *r);
+
 /* api_users.c: the caller's own user */
 void users_get(struct req *r);
 void users_update(struct req *r);

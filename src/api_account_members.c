@@ -59,17 +59,27 @@ static int roles_or_reply(struct req *r, const cJSON *arr, int objects, const ch
 	return 0;
 }
 
-/* An array of {id} objects at @pointer (permission or resource groups). */
-static int groups_or_reply(struct req *r, const cJSON *policy, const char *pointer)
+/* An array of {id} objects at @pointer: permission groups (@account_id
+ * NULL), each in the IAM catalogue, or resource groups, each one of
+ * @account_id's. Their ids are added to @keep as [{id}] (what is stored:
+ * the rest of a group is answered from the catalogue). */
+static int groups_or_reply(struct req *r, const cJSON *policy, const char *pointer,
+			   const char *account_id, cJSON *keep)
 {
 	const cJSON *arr, *g;
+	char own[ID_LEN + 1];
 	int i = 0;
 
 	if (json_array_or_reply(r, policy, pointer, 1, &arr) < 0)
 		return -1;
+	if (account_id)
+		resource_group_id(account_id, own);
 	cJSON_ArrayForEach(g, arr) {
 		char ptr[96], idptr[104];
 		const char *id;
+		char *why = NULL;
+		struct perm_group pg;
+		cJSON *one;
 
 		snprintf(ptr, sizeof(ptr), "%s/%d", pointer, i++);
 		if (!cJSON_IsObject(g)) {
@@ -79,57 +89,82 @@ static int groups_or_reply(struct req *r, const cJSON *policy, const char *point
 		snprintf(idptr, sizeof(idptr), "%s/id", ptr);
 		if (json_string_or_reply(r, g, idptr, 1, &id) < 0)
 			return -1;
+		/* CF-API: the ids name iam_permission_group and iam_resource_group
+		 * objects (CONTRACT.md 10.7); one the account does not have is
+		 * refused, and nothing is changed */
+		if (!account_id && perm_group_find(id, &pg) < 0)
+			why = xasprintf(PERM_GROUP_UNKNOWN, id);
+		else if (account_id && strcmp(id, own) != 0)
+			why = xasprintf(RESOURCE_GROUP_UNKNOWN, id, account_id);
+		if (why) {
+			reply_error_at(r, ERR_FIELD_INVALID, idptr, json_dotted(idptr), why);
+			free(why);
+			return -1;
+		}
+		one = cJSON_CreateObject();
+		cJSON_AddStringToObject(one, "id", id);
+		cJSON_AddItemToArray(keep, one);
 	}
 	return 0;
 }
 
 /* policies: [{access: allow|deny, id?, permission_groups: [{id}],
- * resource_groups: [{id}]}]. Kept as given, with an id made for each
- * policy that has none (the official SDK sends none): *out is its JSON
- * text (caller frees). */
-static int policies_or_reply(struct req *r, const cJSON *arr, char **out)
+ * resource_groups: [{id}]}], in account @account_id. Kept by id, with an
+ * id made for each policy that has none (the official SDK sends none):
+ * *out is their JSON text (caller frees). */
+static int policies_or_reply(struct req *r, const cJSON *arr, const char *account_id,
+			     char **out)
 {
 	const cJSON *p;
-	cJSON *copy, *q;
+	cJSON *keep, *made;
 	int i = 0;
 
 	if (count_or_reply(r, "/policies", cJSON_GetArraySize(arr), rules_policies_count) < 0)
 		return -1;
+	keep = cJSON_CreateArray();
 	cJSON_ArrayForEach(p, arr) {
 		char ptr[32], f[64];
-		const char *v;
+		const char *access, *id;
+		cJSON *q;
 
 		snprintf(ptr, sizeof(ptr), "/policies/%d", i++);
 		if (!cJSON_IsObject(p)) {
 			reply_error_at(r, ERR_FIELD_TYPE, ptr, json_dotted(ptr), "an object");
-			return -1;
+			goto fail;
 		}
 		snprintf(f, sizeof(f), "%s/access", ptr);
-		if (field_or_reply(r, p, f, 1, rules_policy_access, &v) < 0)
-			return -1;
+		if (field_or_reply(r, p, f, 1, rules_policy_access, &access) < 0)
+			goto fail;
 		snprintf(f, sizeof(f), "%s/id", ptr);
-		if (json_string_or_reply(r, p, f, 0, &v) < 0)
-			return -1;
+		if (json_string_or_reply(r, p, f, 0, &id) < 0)
+			goto fail;
+		q = cJSON_CreateObject();
+		cJSON_AddItemToArray(keep, q);
+		if (id)
+			cJSON_AddStringToObject(q, "id", id);
+		cJSON_AddStringToObject(q, "access", access);
 		snprintf(f, sizeof(f), "%s/permission_groups", ptr);
-		if (groups_or_reply(r, p, f) < 0)
-			return -1;
+		if (groups_or_reply(r, p, f, NULL, cJSON_AddArrayToObject(q, "permission_groups")) < 0)
+			goto fail;
 		snprintf(f, sizeof(f), "%s/resource_groups", ptr);
-		if (groups_or_reply(r, p, f) < 0)
-			return -1;
+		if (groups_or_reply(r, p, f, account_id,
+				    cJSON_AddArrayToObject(q, "resource_groups")) < 0)
+			goto fail;
 	}
-	copy = cJSON_Duplicate(arr, 1);
-	cJSON_ArrayForEach(q, copy) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(q, "id");
-		if (!cJSON_IsString(id)) {
+	/* only once the whole body is good, so a refused one takes no id */
+	cJSON_ArrayForEach(made, keep) {
+		if (!cJSON_GetObjectItemCaseSensitive(made, "id")) {
 			char idbuf[ID_LEN + 1];
 			ids_new(idbuf);
-			cJSON_DeleteItemFromObjectCaseSensitive(q, "id");
-			cJSON_AddStringToObject(q, "id", idbuf);
+			cJSON_AddStringToObject(made, "id", idbuf);
 		}
 	}
-	*out = cJSON_PrintUnformatted(copy);
-	cJSON_Delete(copy);
+	*out = cJSON_PrintUnformatted(keep);
+	cJSON_Delete(keep);
 	return 0;
+fail:
+	cJSON_Delete(keep);
+	return -1;
 }
 
 /* Exactly one of "roles" and "policies" (CF-API: the body is oneOf the
@@ -160,7 +195,7 @@ static int grants_or_reply(struct req *r, int role_objects, const char **roles, 
 	}
 	if (ra)
 		return roles_or_reply(r, ra, role_objects, roles, nroles);
-	return policies_or_reply(r, pa, policies);
+	return policies_or_reply(r, pa, req_param(r, 0), policies);
 }
 
 void account_members_create(struct req *r)

@@ -298,15 +298,15 @@ void tokens_permission_groups_list(struct req *r)
 	if (owner_account(r) && account_visible_or_reply(r) < 0)
 		return;
 	items = cJSON_CreateArray();
-	for (i = 0; i < perm_groups_count; i++) {
-		const struct perm_group *g = &perm_groups[i];
+	for (i = 0; i < token_groups_count; i++) {
+		const struct token_group *g = &token_groups[i];
 		cJSON *item;
 
 		if (owner_account(r) && !(g->scopes & (GRANTS_ACCOUNT | GRANTS_ZONE)))
 			continue;
 		if (v[0] && strcasecmp(v[0], g->name) != 0)
 			continue;
-		item = perm_group_json(g);
+		item = token_group_json(g);
 		if (v[1]) {
 			const cJSON *s;
 			int hit = 0;
@@ -320,5 +320,5 @@ void tokens_permission_groups_list(struct req *r)
 		cJSON_AddItemToArray(items, item);
 		n++;
 	}
-	reply_page_list(r, items, 1, (int64_t)perm_groups_count, n);
+	reply_page_list(r, items, 1, (int64_t)token_groups_count, n);
 }

@@ -35,6 +35,7 @@
 
 #include "clock.h"
 #include "grants.h"
+#include "ids.h"
 #include "json.h"
 #include "roles.h"
 #include "rules.h"
@@ -492,12 +493,16 @@ static int get_roles(struct loader *l, const cJSON *m, const char **roles, int *
 	return 0;
 }
 
-/* An array of {id} objects at @key (a policy's permission or resource
- * groups). */
-static int get_groups(struct loader *l, const cJSON *policy, const char *key)
+/* An array of {id} objects at @key: a policy's permission groups
+ * (@account_id NULL), each in the IAM catalogue, or its resource groups,
+ * each one of @account_id's, as the API checks them. */
+static int get_groups(struct loader *l, const cJSON *policy, const char *key,
+		      const char *account_id)
 {
 	const cJSON *list, *g;
 	const char *id;
+	char own[ID_LEN + 1];
+	struct perm_group pg;
 	int bad, i = 0;
 
 	list = get_array(l, policy, key, &bad);
@@ -505,6 +510,8 @@ static int get_groups(struct loader *l, const cJSON *policy, const char *key)
 		return -1;
 	if (!list)
 		return fail_at(l, key, "is required");
+	if (account_id)
+		resource_group_id(account_id, own);
 	cJSON_ArrayForEach(g, list) {
 		size_t old = where_push(l, key, i++);
 
@@ -512,6 +519,11 @@ static int get_groups(struct loader *l, const cJSON *policy, const char *key)
 			return fail_at(l, NULL, "must be an object");
 		if (get_string(l, g, "id", 1, &id) < 0)
 			return -1;
+		if (!account_id && perm_group_find(id, &pg) < 0)
+			return fail_at(l, "id", PERM_GROUP_UNKNOWN, id);
+		if (account_id && strcmp(id, own) != 0)
+			return fail_at(l, "id", RESOURCE_GROUP_UNKNOWN " (the account's is '%s')", id,
+				       account_id, own);
 		where_pop(l, old);
 	}
 	return 0;
@@ -520,7 +532,7 @@ static int get_groups(struct loader *l, const cJSON *policy, const char *key)
 /* "policies" of an account member, as POST /accounts/{id}/members takes
  * them: [{access, id?, permission_groups: [{id}], resource_groups: [{id}]}].
  * *out is their JSON text, kept as given (NULL: none; caller frees). */
-static int get_policies(struct loader *l, const cJSON *m, char **out)
+static int get_policies(struct loader *l, const cJSON *m, const char *account_id, char **out)
 {
 	const cJSON *list, *p;
 	const char *v;
@@ -538,8 +550,8 @@ static int get_policies(struct loader *l, const cJSON *m, char **out)
 		if (!cJSON_IsObject(p))
 			return fail_at(l, NULL, "must be an object");
 		if (get_checked(l, p, "access", 1, rules_policy_access, &v) < 0 ||
-		    get_string(l, p, "id", 0, &v) < 0 || get_groups(l, p, "permission_groups") < 0 ||
-		    get_groups(l, p, "resource_groups") < 0)
+		    get_string(l, p, "id", 0, &v) < 0 || get_groups(l, p, "permission_groups", NULL) < 0 ||
+		    get_groups(l, p, "resource_groups", account_id) < 0)
 			return -1;
 		where_pop(l, old);
 	}
@@ -574,7 +586,7 @@ static int load_account_member(struct loader *l, const cJSON *m, const struct us
 	    get_checked(l, m, "status", 0, rules_account_member_status, &n.status) < 0 ||
 	    get_id(l, m, &n.id) < 0 ||
 	    get_time(l, m, "create_time", when, &n.create_time, &ms) < 0 ||
-	    get_roles(l, m, roles, &n.nroles) < 0 || get_policies(l, m, &policies) < 0) {
+	    get_roles(l, m, roles, &n.nroles) < 0 || get_policies(l, m, account_id, &policies) < 0) {
 		free(policies);
 		return -1;
 	}

@@ -19,7 +19,7 @@
 #define A GRANTS_ACCOUNT
 #define Z GRANTS_ZONE
 #define R GRANTS_R2
-const struct perm_group perm_groups[] = {
+const struct token_group token_groups[] = {
 	{ "0cc3a61731504c89b99ec1be78b77aa0", "API Tokens Read", U, "account_and_billing" },
 	{ "686d18d5ac6c441c867cbf6771e58a0a", "API Tokens Write", U, "account_and_billing" },
 	{ "3518d0f75557482e952c6762d3e64903", "Memberships Read", U, "account_and_billing" },
@@ -96,7 +96,7 @@ const struct perm_group perm_groups[] = {
 #undef A
 #undef Z
 #undef R
-const size_t perm_groups_count = ARRAY_SIZE(perm_groups);
+const size_t token_groups_count = ARRAY_SIZE(token_groups);
 
 static const char *const scope_names[] = {
 	"com.cloudflare.api.account",
@@ -105,17 +105,17 @@ static const char *const scope_names[] = {
 	"com.cloudflare.edge.r2.bucket",
 };
 
-int perm_group_index(const char *id)
+int token_group_index(const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < perm_groups_count; i++)
-		if (strcmp(perm_groups[i].id, id) == 0)
+	for (i = 0; i < token_groups_count; i++)
+		if (strcmp(token_groups[i].id, id) == 0)
 			return (int)i;
 	return -1;
 }
 
-cJSON *perm_group_json(const struct perm_group *g)
+cJSON *token_group_json(const struct token_group *g)
 {
 	cJSON *o = cJSON_CreateObject(), *scopes;
 	size_t i;
@@ -147,11 +147,11 @@ struct group_set group_set_of_names(const char *names)
 	while (names && *names) {
 		size_t len = strcspn(names, ","), i;
 
-		for (i = 0; i < perm_groups_count; i++)
-			if (strlen(perm_groups[i].name) == len &&
-			    memcmp(perm_groups[i].name, names, len) == 0)
+		for (i = 0; i < token_groups_count; i++)
+			if (strlen(token_groups[i].name) == len &&
+			    memcmp(token_groups[i].name, names, len) == 0)
 				break;
-		if (i == perm_groups_count)
+		if (i == token_groups_count)
 			BUG("no permission group '%.*s'", (int)len, names);
 		set_add(&s, i);
 		names += len + (names[len] == ',');
@@ -548,13 +548,13 @@ static int read_groups(const cJSON *pgs, const char *pointer, const struct grant
 			return fail(err, ptr, "each permission group must be an object {\"id\": ...}");
 		if (!cJSON_IsString(id))
 			return fail(err, ptr, "is required: the id of a permission group");
-		idx = perm_group_index(id->valuestring);
+		idx = token_group_index(id->valuestring);
 		if (idx < 0)
 			return fail(err, ptr, "no permission group has the id '%.40s' (see GET "
 					      "/user/tokens/permission_groups)", id->valuestring);
-		if (o->account_owned && perm_groups[idx].scopes == GRANTS_USER)
+		if (o->account_owned && token_groups[idx].scopes == GRANTS_USER)
 			return fail(err, ptr, "'%s' is a user-level group, which an account-owned "
-					      "token cannot hold", perm_groups[idx].name);
+					      "token cannot hold", token_groups[idx].name);
 		meta = cJSON_GetObjectItemCaseSensitive(g, "meta");
 		if (meta && !cJSON_IsNull(meta) && !cJSON_IsObject(meta)) {
 			ptrf(ptr, sizeof(ptr), "%s/%d/meta", pointer, i - 1);
@@ -563,10 +563,10 @@ static int read_groups(const cJSON *pgs, const char *pointer, const struct grant
 		if (set_has(groups, (size_t)idx))
 			continue;
 		set_add(groups, (size_t)idx);
-		*scopes |= perm_groups[idx].scopes;
+		*scopes |= token_groups[idx].scopes;
 		item = cJSON_CreateObject();
-		cJSON_AddStringToObject(item, "id", perm_groups[idx].id);
-		cJSON_AddStringToObject(item, "name", perm_groups[idx].name);
+		cJSON_AddStringToObject(item, "id", token_groups[idx].id);
+		cJSON_AddStringToObject(item, "name", token_groups[idx].name);
 		if (cJSON_IsObject(meta))
 			cJSON_AddItemToObject(item, "meta", cJSON_Duplicate(meta, 1));
 		cJSON_AddItemToArray(out, item);
@@ -579,8 +579,8 @@ static int groups_fit(struct group_set s, unsigned res_scopes, int *out_bad)
 {
 	size_t i;
 
-	for (i = 0; i < perm_groups_count; i++)
-		if (set_has(&s, i) && !(perm_groups[i].scopes & res_scopes)) {
+	for (i = 0; i < token_groups_count; i++)
+		if (set_has(&s, i) && !(token_groups[i].scopes & res_scopes)) {
 			*out_bad = (int)i;
 			return 0;
 		}
@@ -663,10 +663,10 @@ int grants_parse(const cJSON *policies, const char *pointer, const struct grants
 		if (!groups_fit(proto.groups, c.scopes, &bad)) {
 			ptrf(ptr, sizeof(ptr), "%s/%d/permission_groups", pointer, i);
 			fail(err, ptr, "'%s' applies to %s resources, which the policy does not name",
-			     perm_groups[bad].name,
-			     perm_groups[bad].scopes & GRANTS_USER    ? "user"
-			     : perm_groups[bad].scopes & GRANTS_ZONE  ? "zone"
-			     : perm_groups[bad].scopes & GRANTS_R2    ? "R2 bucket"
+			     token_groups[bad].name,
+			     token_groups[bad].scopes & GRANTS_USER    ? "user"
+			     : token_groups[bad].scopes & GRANTS_ZONE  ? "zone"
+			     : token_groups[bad].scopes & GRANTS_R2    ? "R2 bucket"
 								      : "account");
 			goto failed;
 		}

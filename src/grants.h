@@ -39,21 +39,21 @@ struct group_set {
 };
 #define GRANTS_MAX_GROUPS 128
 
-struct perm_group {
+struct token_group {
 	const char *id;
 	const char *name;
 	unsigned scopes; /* enum grants_scope bits */
 	const char *category;
 };
 
-extern const struct perm_group perm_groups[];
-extern const size_t perm_groups_count;
+extern const struct token_group token_groups[];
+extern const size_t token_groups_count;
 
 /* The index of the group with @id, or -1. */
-int perm_group_index(const char *id);
+int token_group_index(const char *id);
 /* {id, name, scopes[], category}, as the token permission_groups lists
  * answer it. */
-cJSON *perm_group_json(const struct perm_group *g);
+cJSON *token_group_json(const struct token_group *g);
 /* The set of the groups named in @names, a comma-separated list of group
  * names (the route table's); a name the catalogue lacks is a BUG. */
 struct group_set group_set_of_names(const char *names);

@@ -22,39 +22,10 @@ static enum store_rc account_member_seq(struct store *st, int64_t account_seq,
 	"u.last_name, (SELECT id FROM accounts WHERE seq = m.account_seq)"
 #define ACCOUNT_MEMBER_FROM "account_members m JOIN users u ON u.seq = m.user_seq"
 
-/* CF-API: a member's policies name resource groups by id ({id}, as
- * iam_member_resource_group takes them), but answer them as
- * iam_resource_group, whose "scope" {key, objects: [{key}]} is required.
- * cfmock keeps no resource groups of its own, so one given without a scope
- * is answered as the group of the whole account @account_id. */
-static void scope_resource_groups(cJSON *policies, const char *account_id)
-{
-	cJSON *p, *g;
-
-	cJSON_ArrayForEach(p, policies) {
-		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(p, "resource_groups")) {
-			cJSON *scope, *obj;
-			char *key;
-
-			if (!cJSON_IsObject(g) ||
-			    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(g, "scope")))
-				continue;
-			cJSON_DeleteItemFromObjectCaseSensitive(g, "scope");
-			key = xasprintf("com.cloudflare.api.account.%s", account_id);
-			scope = cJSON_AddObjectToObject(g, "scope");
-			cJSON_AddStringToObject(scope, "key", key);
-			obj = cJSON_CreateObject();
-			cJSON_AddStringToObject(obj, "key", "*");
-			cJSON_AddItemToArray(cJSON_AddArrayToObject(scope, "objects"), obj);
-			free(key);
-		}
-	}
-}
-
 /* iam_member_with_policies. */
 static cJSON *account_member_from_row(sqlite3_stmt *stmt)
 {
-	cJSON *m = cJSON_CreateObject(), *user, *roles, *policies;
+	cJSON *m = cJSON_CreateObject(), *user, *roles, *policies = NULL;
 	const char *first = sql_col_text(stmt, 7), *last = sql_col_text(stmt, 8), *r;
 
 	cJSON_AddStringToObject(m, "id", sql_col_text(stmt, 1));
@@ -82,21 +53,24 @@ static cJSON *account_member_from_row(sqlite3_stmt *stmt)
 		free(id);
 		r += len + (r[len] == ',');
 	}
-	policies = member_policies(sql_col_text(stmt, 4), sql_col_text(stmt, 9));
-	cJSON_AddItemToObject(m, "policies", policies);
+	if (sql_col_text(stmt, 4))
+		policies = cJSON_Parse(sql_col_text(stmt, 4));
+	/* CF-API: stored by id, answered in the groups' whole shape
+	 * (iam_permission_group, iam_resource_group) */
+	cJSON_AddItemToObject(m, "policies",
+			      member_policies_json(cJSON_IsArray(policies) ? policies : NULL,
+						   sql_col_text(stmt, 9)));
+	cJSON_Delete(policies);
 	return m;
 }
 
 cJSON *member_policies(const char *text, const char *account_id)
 {
-	cJSON *policies = text ? cJSON_Parse(text) : NULL;
+	cJSON *policies = text ? cJSON_Parse(text) : NULL, *out;
 
-	if (!cJSON_IsArray(policies)) {
-		cJSON_Delete(policies);
-		policies = cJSON_CreateArray();
-	}
-	scope_resource_groups(policies, account_id);
-	return policies;
+	out = member_policies_json(cJSON_IsArray(policies) ? policies : NULL, account_id);
+	cJSON_Delete(policies);
+	return out;
 }
 
 enum store_rc account_member_insert(struct store *st, const char *id,

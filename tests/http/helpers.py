@@ -81,28 +81,78 @@ ROLES = [
 ROLE_IDS = [r[0] for r in ROLES]
 SUPER_ADMIN, ADMIN, ADMIN_RO, BILLING, DNS, ANALYTICS, CACHE_PURGE = ROLE_IDS
 
+# The README's IAM permission groups, in its order: (id, name, label). The
+# roles come first, with their ids and names.
+ROLE_LABELS = ['all_privileges', 'admin', 'admin_readonly', 'billing', 'dns', 'analytics',
+               'cache_purge']
+PERMISSION_GROUPS = [(rid, name, label) for (rid, name), label in zip(ROLES, ROLE_LABELS)] + [
+    ('6d7f2f5f5b1d4a0e9081fdc98d432fd1', 'Load Balancer', 'load_balancer_admin'),
+    ('c8fed203ed3043cba015a93ad1616f1f', 'Zone Read', 'zone_read'),
+    ('82e64a83756745bbbb1c9c2701bf816b', 'Magic Network Monitoring', 'fbm_user'),
+    ('d2a1802cc9a34e30852f8b33869b2f3c', 'Domain Administrator Read Only',
+     'domain_admin_readonly'),
+]
+ZONE_READ, MAGIC_NM = PERMISSION_GROUPS[8][0], PERMISSION_GROUPS[9][0]
+
+
+def permission_group(pid):
+    """The whole IAM permission group with id pid."""
+    for gid, name, label in PERMISSION_GROUPS:
+        if gid == pid:
+            return {'id': gid, 'name': name, 'meta': {'key': 'label', 'value': label}}
+    raise KeyError(pid)
+
+
+def fnv1a64(h, text):
+    for b in text.encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
+def resource_group_id(acct):
+    """The id of the account's resource group (roles.h): FNV-1a 64 of its
+    scope key, then run on over the key again. acct: an account or its id."""
+    key = 'com.cloudflare.api.account.' + (acct if isinstance(acct, str) else acct['id'])
+    h1 = fnv1a64(0xcbf29ce484222325, key)
+    return '%016x%016x' % (h1, fnv1a64(h1, key))
+
+
+def resource_group(acct):
+    """The whole resource group of the account (acct: an account or its id)."""
+    aid = acct if isinstance(acct, str) else acct['id']
+    key = 'com.cloudflare.api.account.' + aid
+    return {'id': resource_group_id(aid), 'name': key,
+            'scope': {'key': key, 'objects': [{'key': '*'}]},
+            'meta': {'key': 'editable', 'value': 'false'}}
+
+
+# Policies whose groups are in every account: resource groups are the
+# account's own, so in_account() adds the one of a given account.
 POLICY = {'access': 'allow', 'id': 'f267e341f3dd4697bd3b9f71dd96247f',
-          'permission_groups': [{'id': 'c8fed203ed3043cba015a93ad1616f1f'},
-                                {'id': '82e64a83756745bbbb1c9c2701bf816b'}],
-          'resource_groups': [{'id': '6d7f2f5f5b1d4a0e9081fdc98d432fd1'}]}
+          'permission_groups': [{'id': ZONE_READ}, {'id': MAGIC_NM}],
+          'resource_groups': []}
 DENY = {'access': 'deny', 'id': '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
-        'permission_groups': [{'id': '3536bcfad5faccb999b47003c79917fb'}],
+        'permission_groups': [{'id': DNS}],
         'resource_groups': []}
 
 
+def in_account(policy, acct):
+    """policy with the account's resource group as its resource groups."""
+    return dict(copy.deepcopy(policy), resource_groups=[{'id': resource_group_id(acct)}])
+
 
 def answered(policies, acct):
-    """policies as an account member's answers show them: each resource
-    group given without a scope is the group of the whole account (the
-    document's iam_resource_group requires a scope). acct: an account or
-    its id."""
-    aid = acct if isinstance(acct, str) else acct['id']
-    out = copy.deepcopy(list(policies))
-    for p in out:
-        for g in p.get('resource_groups', []):
-            if not isinstance(g.get('scope'), dict):
-                g['scope'] = {'key': 'com.cloudflare.api.account.' + aid,
-                              'objects': [{'key': '*'}]}
+    """policies as an account member's answers show them: each group in
+    its whole shape, from the catalogue and the account's resource group.
+    acct: an account or its id."""
+    out = []
+    for p in policies:
+        q = {k: p[k] for k in ('id', 'access') if k in p}
+        q['permission_groups'] = [permission_group(g['id']) for g in p['permission_groups']]
+        q['resource_groups'] = [resource_group(acct) for g in p['resource_groups']]
+        for g in p['resource_groups']:
+            assert g['id'] == resource_group_id(acct), g
+        out.append(q)
     return out
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,9 @@ import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, ADMIN_RO, ANALYTICS, BAD_IDS, BILLING,  # noqa: E402
                      CACHE_PURGE, DENY, DNS, JSON_CT, OTHER_ID, POLICY, PROFILE, SUPER_ADMIN,
-                     UNKNOWN_ID, account_member, answered, listed, org_unseen, page_info)
+                     MAGIC_NM, UNKNOWN_ID, ZONE_READ, account_member, answered, in_account,
+                     listed, org_unseen, page_info, permission_group, resource_group,
+                     resource_group_id)
 
 
 # ---------------------------------------------------------------------------
@@ -95,26 +97,32 @@ class Add(ApiTest):
     def test_am_2_3_add_with_policies_kept_as_given(self):
         a = self.create_account('a')
         c = self.creator(a)
-        m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY, DENY])
+        pols = [in_account(POLICY, a), DENY]
+        m = self.add_am(a, 'bob@example.com', 'accepted', policies=pols)
         self.assertEqual(m['roles'], [])
-        self.assertEqual(m['policies'], answered([POLICY, DENY], a))
+        self.assertEqual(m['policies'], answered(pols, a))
         self.assertAMemberIs(a, m)
         self.assertAMembers(a, [c, m])
 
-    def test_am_2_3b_resource_groups_are_answered_with_a_scope(self):
-        """iam_resource_group requires a scope: a group given by id alone
-        is answered as the whole account's; a scope given is kept."""
+    def test_am_2_3b_groups_are_answered_in_their_whole_shape(self):
+        """A policy's groups are stored by id and answered from the IAM
+        catalogue and the account's resource group: a name, meta or scope
+        sent with them is not kept."""
         a = self.create_account('a')
-        m = self.add_am(a, 'bob@example.com', 'accepted', policies=[POLICY])
-        self.assertEqual(m['policies'][0]['resource_groups'], [{
-            'id': '6d7f2f5f5b1d4a0e9081fdc98d432fd1',
-            'scope': {'key': 'com.cloudflare.api.account.' + a['id'],
-                      'objects': [{'key': '*'}]}}])
+        m = self.add_am(a, 'bob@example.com', 'accepted', policies=[in_account(POLICY, a)])
+        self.assertEqual(m['policies'][0]['resource_groups'], [resource_group(a)])
+        self.assertEqual(m['policies'][0]['permission_groups'],
+                         [permission_group(ZONE_READ), permission_group(MAGIC_NM)])
         zone = {'key': 'com.cloudflare.api.account.' + a['id'],
                 'objects': [{'key': 'com.cloudflare.api.account.zone.' + OTHER_ID}]}
-        scoped = dict(POLICY, resource_groups=[{'id': UNKNOWN_ID, 'scope': zone}])
-        p = self.add_am(a, 'pat@example.com', 'accepted', policies=[scoped])
-        self.assertEqual(p['policies'], [scoped])
+        dressed = dict(POLICY,
+                       permission_groups=[{'id': ZONE_READ, 'name': 'Mine',
+                                           'meta': {'key': 'label', 'value': 'mine'}}],
+                       resource_groups=[{'id': resource_group_id(a), 'scope': zone,
+                                         'name': 'x'}])
+        p = self.add_am(a, 'pat@example.com', 'accepted', policies=[dressed])
+        plain = in_account(dict(POLICY, permission_groups=[{'id': ZONE_READ}]), a)
+        self.assertEqual(p['policies'], answered([plain], a))
         self.assertAMemberIs(a, p)
 
     def test_am_2_4_user_found_by_email_or_created(self):

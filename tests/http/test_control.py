@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
 from helpers import (ApiTest, ADMIN, ADMIN_RO, BILLING, DENY, DNS, HEX32,  # noqa: E402
-                     OTHER_PROFILE, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID, email_headers)
+                     OTHER_PROFILE, POLICY, PROFILE, SUPER_ADMIN, UNKNOWN_ID, email_headers,
+                     in_account)
 
 FIXTURES = os.path.join(harness.HERE, '..', '..', 'fixtures', 'example.json')
 SCHEMA_DIR = os.path.join(harness.HERE, '..', '..', 'schema')
@@ -468,7 +469,7 @@ class State(ControlTest):
         self.create_account('B Account', org=other_root, auth=TOKEN_B)
         # account members with roles, with policies, pending and accepted
         self.add_am(a_root, 'erin@example.com', status='accepted', roles=[ADMIN, DNS])
-        self.add_am(a_leaf, 'frank@example.com', policies=[POLICY, DENY])
+        self.add_am(a_leaf, 'frank@example.com', policies=[in_account(POLICY, a_leaf), DENY])
         no_id = {'access': 'allow',
                  'permission_groups': [{'id': 'c8fed203ed3043cba015a93ad1616f1f'}],
                  'resource_groups': []}

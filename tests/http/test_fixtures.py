@@ -19,13 +19,16 @@ import tempfile
 import unittest
 
 import harness
+from helpers import resource_group, resource_group_id
 
 OWNER = 'owner@example.com'
 OWNER_TOKEN = 'owner-token'
 ADMIN = '05784afa30c1afe1440e79d9351c7430'     # the built-in Administrator role
 KEY = '0' * 32
-POLICY = {'access': 'allow', 'permission_groups': [{'id': 'p1'}],
-          'resource_groups': [{'id': 'r1'}]}
+ZONE_READ = 'c8fed203ed3043cba015a93ad1616f1f'  # an IAM permission group (README)
+POLICY = {'access': 'allow', 'permission_groups': [{'id': ZONE_READ}],
+          'resource_groups': []}
+FIXED_ACCOUNT = 'abcdefabcdefabcdefabcdefabcdef01'
 
 
 def base():
@@ -327,6 +330,37 @@ class FixtureRules(unittest.TestCase):
             roles=[], policies=[dict(POLICY, access='deny')]))
         members = self.members(srv, 'accounts')
         self.assertIn('deny', [p['access'] for m in members for p in m.get('policies', [])])
+
+    def test_fix_5_5_policy_permission_groups_in_the_catalogue(self):
+        rule = ("no permission group has the id '%s' (see GET "
+                "/accounts/{id}/iam/permission_groups)" % ('0' * 32))
+        bad = dict(POLICY, permission_groups=[{'id': ZONE_READ}, {'id': '0' * 32}])
+        self.assertBothRefuse(lambda d: acct0(d)['members'][0].update(roles=[], policies=[bad]),
+                              '/organizations/0/accounts/0/members/0/policies/0/'
+                              'permission_groups/1/id',
+                              self.account_member(policies=[bad]),
+                              '/policies/0/permission_groups/1/id', rule)
+
+    def test_fix_5_6_policy_resource_groups_of_the_account(self):
+        """Only the account's own resource group: the error names the one
+        it has, which a fixture can know when it gives the account's id."""
+        rule = ("no resource group has the id '%s' in account '%s' (see GET "
+                "/accounts/{id}/iam/resource_groups)" % ('0' * 32, FIXED_ACCOUNT))
+        bad = dict(POLICY, resource_groups=[{'id': '0' * 32}])
+
+        def with_policy(p):
+            def change(d):
+                acct0(d)['id'] = FIXED_ACCOUNT
+                acct0(d)['members'][0].update(roles=[], policies=[p])
+            return change
+        self.assertRefused(with_policy(bad),
+                           '/organizations/0/accounts/0/members/0/policies/0/'
+                           'resource_groups/0/id',
+                           rule + " (the account's is '%s')" % resource_group_id(FIXED_ACCOUNT))
+        good = dict(POLICY, resource_groups=[{'id': resource_group_id(FIXED_ACCOUNT)}])
+        srv = self.loaded(with_policy(good))
+        pols = [p for m in self.members(srv, 'accounts') for p in m['policies']]
+        self.assertEqual([p['resource_groups'] for p in pols], [[resource_group(FIXED_ACCOUNT)]])
 
     # -- 6: account settings ---------------------------------------------
 

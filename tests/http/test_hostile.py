@@ -22,7 +22,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A  # noqa: E402
-from helpers import ADMIN, POLICY, PROFILE  # noqa: E402
+from helpers import ADMIN, POLICY, PROFILE, in_account  # noqa: E402
 
 MAX_BODY = 1024 * 1024          # --max-body-bytes default
 ACCOUNT_NAME_MAX = 100          # README "Accounts": 1 to 100 characters
@@ -355,7 +355,7 @@ class Bodies(HostileTest):
              [('/email', 'string'), ('/status', 'string'), ('/roles', 'array'),
               ('/roles/0', 'string')]),
             ('POST', '/accounts/%s/members' % a, 'null',
-             {'email': 'new@example.com', 'policies': [POLICY]},
+             {'email': 'new@example.com', 'policies': [in_account(POLICY, a)]},
              [('/policies', 'array'), ('/policies/0', 'object'), ('/policies/0/access', 'string'),
               ('/policies/0/id', 'string'), ('/policies/0/permission_groups', 'array'),
               ('/policies/0/permission_groups/1', 'object'),
@@ -365,7 +365,8 @@ class Bodies(HostileTest):
               ('/policies/0/resource_groups/0/id', 'string')]),
             ('PUT', '/accounts/%s/members/%s' % (a, am), 'null', {'roles': [{'id': ADMIN}]},
              [('/roles', 'array'), ('/roles/0', 'object'), ('/roles/0/id', 'string')]),
-            ('PUT', '/accounts/%s/members/%s' % (a, am), 'null', {'policies': [POLICY]},
+            ('PUT', '/accounts/%s/members/%s' % (a, am), 'null',
+             {'policies': [in_account(POLICY, a)]},
              [('/policies', 'array'), ('/policies/0', 'object'), ('/policies/0/access', 'string'),
               ('/policies/0/permission_groups/0/id', 'string')]),
             ('PATCH', '/user', 'null',

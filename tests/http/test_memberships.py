@@ -109,7 +109,7 @@ class Memberships(ApiTest):
                                    ('PATCH', '/user/invites/' + mid, {'status': 'accepted'}),
                                    ('GET', '/memberships/' + UNKNOWN_ID, None)):
             with self.subTest(method=method, path=path):
-                self.assertError(self.req(method, path, body, auth=TOKEN_B), 404, [1304])
+                self.assertError(self.req(method, path, body, auth=TOKEN_B), 404, [1306])
         self.assertEqual(self.req('GET', '/memberships/' + mid, auth=BOB).json['result']['status'],
                          'pending')
 

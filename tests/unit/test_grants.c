@@ -40,7 +40,7 @@ static void release(struct compiled *c)
 static int holds(const struct compiled *c, const char *account, const char *group)
 {
 	struct group_set want = { { 0, 0 } }, held = grants_on_account(c->blob, c->len, account);
-	const char *name = perm_groups[perm_group_index(group)].name;
+	const char *name = token_groups[token_group_index(group)].name;
 
 	want = group_set_of_names(name);
 	return group_set_meets(held, want);
@@ -50,14 +50,14 @@ TEST("grants: the catalogue has distinct ids and names, all 32-hex")
 {
 	size_t i, j;
 
-	CHECK(perm_groups_count <= GRANTS_MAX_GROUPS);
-	for (i = 0; i < perm_groups_count; i++) {
-		CHECK(is_hex_id(perm_groups[i].id));
-		CHECK_EQ_INT(perm_group_index(perm_groups[i].id), (int)i);
+	CHECK(token_groups_count <= GRANTS_MAX_GROUPS);
+	for (i = 0; i < token_groups_count; i++) {
+		CHECK(is_hex_id(token_groups[i].id));
+		CHECK_EQ_INT(token_group_index(token_groups[i].id), (int)i);
 		for (j = 0; j < i; j++)
-			CHECK(strcmp(perm_groups[i].name, perm_groups[j].name) != 0);
+			CHECK(strcmp(token_groups[i].name, token_groups[j].name) != 0);
 	}
-	CHECK_EQ_INT(perm_group_index("00000000000000000000000000000000"), -1);
+	CHECK_EQ_INT(token_group_index("00000000000000000000000000000000"), -1);
 }
 
 TEST("grants: allow on one account, wildcard, and deny wins group by group")
