@@ -60,6 +60,20 @@ void tokens_verify(struct req *r)
 	out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "id", r->user.token_id);
 	cJSON_AddStringToObject(out, "status", "active");
+	/* CF-API: the token's own limits, when it has them (the document's
+	 * iam_token_verify_response_single_segment) */
+	if (r->user.token_seq) {
+		char when[CLOCK_RFC3339_LEN + 1];
+
+		if (r->token_not_before != INT64_MIN) {
+			clock_format(r->token_not_before, when);
+			cJSON_AddStringToObject(out, "not_before", when);
+		}
+		if (r->token_expires_on != INT64_MAX) {
+			clock_format(r->token_expires_on, when);
+			cJSON_AddStringToObject(out, "expires_on", when);
+		}
+	}
 	/* CF-API: the live API's words, in "messages" */
 	reply_ok_message(r, out, 10000, "This API Token is valid and active");
 }

@@ -105,6 +105,8 @@ static int issued_token(struct req *r, const char *secret, enum store_rc *out_rc
 		memcpy(u->account_id, t.account_id, sizeof(u->account_id));
 		r->grants = t.grants;
 		r->grants_len = t.grants_len;
+		r->token_not_before = t.not_before;
+		r->token_expires_on = t.expires_on;
 		t.grants = NULL;
 		*out_rc = STORE_OK;
 		/* last_used_on, to the second: a token used in a loop does not

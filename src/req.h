@@ -63,6 +63,8 @@ struct req {
 	unsigned char *grants;
 	size_t grants_len;
 	struct account_scope scope;
+	int64_t token_not_before;  /* ms; INT64_MIN: none (an issued token's) */
+	int64_t token_expires_on;  /* ms; INT64_MAX: none */
 
 	/* fault injection and the journal (server.c) */
 	int fault_done;        /* faults were looked at (a delay is over) */

@@ -156,6 +156,22 @@ class Memberships(ApiTest):
         self.assertEqual([m['account']['id'] for m in got], [self.acct['id']])
         self.assertEqual(got[0]['roles'], ['Super Administrator - All Privileges'])
 
+    def test_mem_1_8_a_members_token_ends_with_the_membership(self):
+        # a user token never exceeds its owner: once bob is no longer an
+        # accepted member, his token no longer reaches the account
+        self.req('PUT', '/memberships/' + self.member['id'], {'status': 'accepted'}, auth=BOB)
+        t = self.req('POST', '/user/tokens', {'name': 'b', 'policies': [{
+            'effect': 'allow', 'permission_groups': [{'id': 'c1fde68c7bcc44588cbb6ddbc16d6480'}],
+            'resources': {'com.cloudflare.api.account.' + self.acct['id']: '*'}}]},
+            auth=BOB).json['result']['value']
+        self.assertEqual(self.req('GET', self.url(self.acct), auth=t).json['result'], self.acct)
+        self.assertEqual(self.list_envelope('/accounts', auth=t)['result'], [self.acct])
+        r = self.req('DELETE', self.aurl(self.acct, self.member))
+        self.assertEqual(r.status, 200, r)
+        self.assertError(self.req('GET', self.url(self.acct), auth=t), 404, [1201])
+        self.assertEqual(self.list_envelope('/accounts', auth=t)['result'], [])
+        self.assertEqual(self.req('GET', '/user/tokens/verify', auth=t).status, 200)
+
 
 if __name__ == '__main__':
     harness.main()

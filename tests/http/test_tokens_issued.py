@@ -196,6 +196,14 @@ class UserTokens(TokensTest):
                                                         'direction': 'desc'})
         self.assertEqual([t['name'] for t in env['result']], ['later', 'old'])
 
+    def test_tok_1_7b_verify_answers_the_tokens_limits(self):
+        p = [policy([SETTINGS_READ], {acct_key(self.a1): '*'})]
+        tok = self.create(p, not_before='2020-01-01T00:00:00Z', expires_on='2031-01-01T00:00:00Z')
+        r = self.req('GET', '/user/tokens/verify', auth=tok['value'])
+        self.assertEqual(r.json['result'], {'id': tok['id'], 'status': 'active',
+                                            'not_before': '2020-01-01T00:00:00.000Z',
+                                            'expires_on': '2031-01-01T00:00:00.000Z'})
+
     def test_tok_1_8_request_ip(self):
         p = [policy([SETTINGS_READ], {acct_key(self.a1): '*'})]
         cases = (({'request_ip': {'in': ['10.0.0.0/8']}}, 403),
