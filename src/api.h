@@ -65,6 +65,15 @@ void memberships_delete(struct req *r);
 void memberships_list_invites(struct req *r);
 void memberships_get_invite(struct req *r);
 void memberships_update_invite(struct req *r);
+void memberships_list_organizations(struct req *r);
+void memberships_get_organization(struct req *r);
+void memberships_delete_organization(struct req *r);
+
+/* api_audit_logs.c: the audit log (audit.c writes it) */
+void audit_logs_list(struct req *r);
+void audit_logs_list_organization(struct req *r);
+void audit_logs_list_v1(struct req *r);
+void audit_logs_list_user(struct req *r);
 
 /* api_roles.c */
 void roles_list(struct req *r);

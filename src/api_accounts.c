@@ -249,8 +249,8 @@ static int account_ids_or_reply(struct req *r, const char **ids, int *out_n)
 		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(ids[i], item->valuestring) == 0) {
-				char *twice = xasprintf("'%s' is listed more than once",
-							item->valuestring);
+				char *twice = xasprintf("'%s' is listed more than once (items %d "
+							"and %d)", item->valuestring, i, n);
 				reply_error_at(r, ERR_FIELD_INVALID, ptr, "account_ids", twice);
 				free(twice);
 				return -1;

@@ -137,3 +137,68 @@ void memberships_delete(struct req *r)
 	cJSON_AddStringToObject(out, "id", req_param(r, 0));
 	reply_ok(r, out);
 }
+
+/* The legacy /user/organizations (CONTRACT.md 10.6): the caller's
+ * accepted and pending memberships as "organizations" (accounts), with
+ * status "member" or "invited"; deprecated, still read by
+ * python-cloudflare's cli4. */
+void memberships_list_organizations(struct req *r)
+{
+	static const char *const keys[] = { "name", "status", "order", "direction", "match", NULL };
+	struct membership_filter f;
+	const char *v[5];
+	int64_t page = 1, per_page = 20, total;
+	cJSON *items = NULL;
+	enum store_rc rc;
+
+	memset(&f, 0, sizeof(f));
+	if (query_singles_or_reply(r, keys, v) < 0 || filters_or_reply(r, keys, v, 1) < 0 ||
+	    param_or_reply(r, "status", v[1], rules_legacy_org_status) < 0 ||
+	    param_or_reply(r, "order", v[2], rules_legacy_org_order) < 0 ||
+	    param_or_reply(r, "direction", v[3], rules_direction) < 0 ||
+	    param_or_reply(r, "match", v[4], rules_match) < 0 ||
+	    paging_pages_or_reply(r, &page, &per_page) < 0)
+		return;
+	f.legacy = 1;
+	f.account_name = v[0];
+	f.status = !v[1] ? NULL : strcmp(v[1], "member") == 0 ? "accepted" : "pending";
+	f.order = v[2];
+	f.desc = rules_direction_desc(v[3]);
+	f.match_any = v[4] && strcmp(v[4], "any") == 0;
+	rc = store_memberships_list(r->app->store, &r->user, &f, (page - 1) * per_page,
+				    (int)per_page, &items, &total);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_INTERNAL, "");
+		return;
+	}
+	reply_page_list(r, items, page, per_page, total);
+}
+
+void memberships_get_organization(struct req *r)
+{
+	cJSON *out = NULL;
+	enum store_rc rc = store_memberships_get_organization(r->app->store, &r->user,
+							      req_param(r, 0), &out);
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	reply_ok(r, out);
+}
+
+/* CF-API: the document requires a body with no schema; none is fine */
+void memberships_delete_organization(struct req *r)
+{
+	enum store_rc rc = store_memberships_delete_organization(r->app->store, &r->user,
+								 req_param(r, 0));
+	cJSON *out;
+
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_ORG_NOT_FOUND, req_param(r, 0));
+		return;
+	}
+	out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "id", req_param(r, 0));
+	reply_ok(r, out);
+}

@@ -198,6 +198,7 @@ int auth_check_or_reply(struct req *r, int token_only)
 		reply_error(r, ERR_MISSING_AUTHZ);
 		return -1;
 	}
+	r->cred_kind = cred.kind;
 	if (cred.kind == CRED_TOKEN) {
 		int ok = issued_token(r, cred.secret, &rc);
 		if (ok < 0) {

@@ -3,7 +3,10 @@
 #ifndef CFMOCK_ERRORS_H
 #define CFMOCK_ERRORS_H
 
-enum err_layer { GW, API };
+/* AAA: an Audit Logs v2 error, sent with its message alone (the
+ * document's aaa_api-response-common-failure-2 items have no code; the
+ * code here names the row in the README's catalogue). */
+enum err_layer { GW, API, AAA };
 
 enum err {
 #define ERR(name, status, code, layer, msg) ERR_##name,

@@ -20,7 +20,8 @@
  *                     "settings"?: { "abuse_contact_email"?,
  *                                    "enforce_twofactor"? },
  *                     "profile"?, "members"?: [ { "email", "status"?,
- *                                                  "roles"? } ] } ] }
+ *                                                  "roles"? } ] } ] ,
+ *     "audit_logs"?: [ entries in the Audit Logs v2 shape ] }
  *
  * "owner" is the email of a user above; sub-organizations and the accounts
  * in an organization take its owner unless they name their own; top-level
@@ -29,6 +30,7 @@
 #include "fixtures.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -909,9 +911,117 @@ static int make_org(struct loader *l, struct pendings *orgs, int i)
 	return load_org_members(l, o, &user, p->id);
 }
 
+/* An entry of the audit log as the state export writes it (the v2 shape,
+ * README "Audit logs"), kept as it is, with its id and time: each string
+ * member below (the part NULL: the entry itself), then the time, status
+ * and the logged request and response. */
+static int load_audit_entry(struct loader *l, const cJSON *e)
+{
+	static const struct {
+		const char *part, *key;
+		int required;
+		size_t off;
+	} fields[] = {
+#define F(part, key, req, field) { part, key, req, offsetof(struct audit_entry, field) }
+		F(NULL, "id", 1, id), F("action", "type", 1, action_type),
+		F("action", "description", 1, description), F("action", "result", 1, result),
+		F("actor", "id", 1, actor_id), F("actor", "type", 1, actor_type),
+		F("actor", "context", 1, actor_context), F("actor", "email", 0, actor_email),
+		F("actor", "ip_address", 1, ip), F("actor", "token_id", 0, token_id),
+		F("actor", "token_name", 0, token_name), F("account", "id", 1, account_id),
+		F("account", "name", 0, account_name), F("organization", "id", 1, org_id),
+		F("raw", "method", 1, method), F("raw", "uri", 1, uri),
+		F("raw", "cf_ray_id", 1, ray_id), F("raw", "user_agent", 0, user_agent),
+		F("resource", "id", 0, resource_id), F("resource", "product", 1, product),
+		F("resource", "type", 1, rtype), F("resource", "scope", 1, scope),
+#undef F
+	};
+	static const char *const top[] = { "id", "action", "actor", "account", "organization",
+					   "raw", "resource", NULL };
+	static const char *const optional[] = { "account", "organization", NULL };
+	const cJSON *action, *raw, *resource, *status, *part;
+	char *texts[2] = { NULL, NULL };
+	struct audit_entry a;
+	const char *time, *why;
+	size_t i, old;
+	int rc = -1;
+
+	memset(&a, 0, sizeof(a));
+	if (!cJSON_IsObject(e))
+		return fail_at(l, NULL, "must be an object");
+	if (keys_ok(l, e, top) < 0)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		const cJSON *obj = fields[i].part ? cJSON_GetObjectItemCaseSensitive(e, fields[i].part)
+						  : e;
+		const char **out = (const char **)(void *)((char *)&a + fields[i].off);
+		const char *const *o;
+
+		for (o = optional; *o && fields[i].part && strcmp(*o, fields[i].part); o++)
+			;
+		if (!obj && *o)
+			continue; /* no account, or no organization */
+		if (!cJSON_IsObject(obj))
+			return fail_at(l, fields[i].part, obj ? "must be an object" : "is required");
+		old = fields[i].part ? where_push(l, fields[i].part, -1) : l->where.len;
+		if (get_string(l, obj, fields[i].key, fields[i].required, out) < 0 ||
+		    (!strcmp(fields[i].key, "id") && *out && rule_at(l, "id", rules_id(*out)) < 0))
+			return -1;
+		where_pop(l, old);
+	}
+	if (!strcmp(a.actor_type, "user"))
+		a.actor_user = a.actor_id;
+	action = cJSON_GetObjectItemCaseSensitive(e, "action");
+	raw = cJSON_GetObjectItemCaseSensitive(e, "raw");
+	resource = cJSON_GetObjectItemCaseSensitive(e, "resource");
+	old = where_push(l, "action", -1);
+	if (strcmp(a.action_type, "create") && strcmp(a.action_type, "update") &&
+	    strcmp(a.action_type, "delete") && strcmp(a.action_type, "view"))
+		return fail_at(l, "type", "must be 'create', 'update', 'delete' or 'view'");
+	if (strcmp(a.result, "success") && strcmp(a.result, "failure"))
+		return fail_at(l, "result", "must be 'success' or 'failure'");
+	if (get_string(l, action, "time", 1, &time) < 0 ||
+	    rule_at(l, "time", (why = rules_timestamp(time, &a.time_ms))) < 0)
+		return -1;
+	where_pop(l, old);
+	old = where_push(l, "raw", -1);
+	status = cJSON_GetObjectItemCaseSensitive(raw, "status_code");
+	if (!cJSON_IsNumber(status) || status->valuedouble < 100 || status->valuedouble > 599)
+		return fail_at(l, "status_code", "must be an HTTP status code, 100 to 599");
+	a.status = status->valueint;
+	where_pop(l, old);
+	old = where_push(l, "resource", -1);
+	for (i = 0; i < 2; i++) {
+		part = cJSON_GetObjectItemCaseSensitive(resource, i ? "response" : "request");
+		if (part && !cJSON_IsObject(part)) {
+			fail_at(l, i ? "response" : "request", "must be an object");
+			goto out;
+		}
+		texts[i] = part ? cJSON_PrintUnformatted(part) : NULL;
+	}
+	where_pop(l, old);
+	a.request = texts[0];
+	a.response = texts[1];
+	switch (store_audit_logs_add(l->st, &a)) {
+	case STORE_OK:
+		rc = 0;
+		break;
+	case STORE_CONFLICT:
+		rc = fail_at(l, "id", "another entry has the id '%s'", a.id);
+		break;
+	default:
+		rc = fail_at(l, NULL, "the store failed (see the log)");
+	}
+out:
+	free(texts[0]);
+	free(texts[1]);
+	return rc;
+}
+
 static int load_all(struct store *st, void *arg)
 {
-	static const char *const allowed[] = { "users", "organizations", "accounts", NULL };
+	static const char *const allowed[] = { "users", "organizations", "accounts", "audit_logs",
+					       NULL };
 	struct loader *l = arg;
 	struct pendings orgs = { NULL, 0, 0 }, accounts = { NULL, 0, 0 };
 	struct pending **order = NULL;
@@ -960,6 +1070,16 @@ static int load_all(struct store *st, void *arg)
 			goto out;
 	}
 	where_set(l, "");
+	list = get_array(l, l->root, "audit_logs", &bad);
+	if (bad)
+		goto out;
+	i = 0;
+	cJSON_ArrayForEach(item, list) {
+		size_t old = where_push(l, "audit_logs", i++);
+		if (load_audit_entry(l, item) < 0)
+			goto out;
+		where_pop(l, old);
+	}
 	rc = 0;
 out:
 	free(order);

@@ -857,6 +857,13 @@ static int list_has(const char *list, const struct cidr *ip)
 	return 0;
 }
 
+int grants_cidr_valid(const char *s)
+{
+	struct cidr c;
+
+	return !strchr(s, ',') && cidr_parse(s, &c) == 0;
+}
+
 int grants_ip_allowed(const char *ip, const char *in, const char *not_in)
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };

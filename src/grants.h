@@ -127,5 +127,7 @@ cJSON *grants_condition_json(const char *in, const char *not_in);
 /* Whether client address @ip (text, IPv4 or IPv6) passes the lists: inside
  * one @in range (if @in is set) and outside every @not_in range. */
 int grants_ip_allowed(const char *ip, const char *in, const char *not_in);
+/* Whether @s is one address or CIDR range, IPv4 or IPv6. */
+int grants_cidr_valid(const char *s);
 
 #endif

@@ -122,8 +122,9 @@ static void send_errors(struct req *r, int status, enum err_layer layer, cJSON *
 	cJSON_AddArrayToObject(env, "messages");
 	/* CF-API: the IAM failure envelope requires "result": null; the
 	 * Organizations-API V4ErrorResponse types "result" as a non-nullable
-	 * object, so operation errors there leave it out. */
-	if (layer == GW || !r->org_api)
+	 * object, and the v1 audit logs' failure allows only an array, so
+	 * operation errors there leave it out. */
+	if (layer == GW || !r->no_error_result)
 		cJSON_AddNullToObject(env, "result");
 	set_body(r, status, env);
 }
@@ -141,11 +142,19 @@ void reply_injected(struct req *r, int status, int code, const char *message)
 	set_body(r, status, env);
 }
 
+static void reply_error_plain(struct req *r, enum err e, va_list ap);
+
 static void reply_error_source(struct req *r, enum err e, const char *key, const char *where,
 			       va_list ap)
 {
-	cJSON *errors = cJSON_CreateArray();
-	cJSON *item = error_item(e, ap);
+	cJSON *errors, *item;
+
+	if (err_info(e)->layer == AAA) {
+		reply_error_plain(r, e, ap);
+		return;
+	}
+	errors = cJSON_CreateArray();
+	item = error_item(e, ap);
 
 	if (key) {
 		cJSON *source = cJSON_AddObjectToObject(item, "source");
@@ -153,6 +162,20 @@ static void reply_error_source(struct req *r, enum err e, const char *key, const
 	}
 	cJSON_AddItemToArray(errors, item);
 	send_errors(r, err_info(e)->status, err_info(e)->layer, errors);
+}
+
+/* An AAA error: {success: false, errors: [{message}], messages: []}. */
+static void reply_error_plain(struct req *r, enum err e, va_list ap)
+{
+	cJSON *env = cJSON_CreateObject(), *item = cJSON_CreateObject();
+	char *msg = xvasprintf(err_info(e)->message, ap);
+
+	cJSON_AddBoolToObject(env, "success", 0);
+	cJSON_AddStringToObject(item, "message", msg);
+	free(msg);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(env, "errors"), item);
+	cJSON_AddArrayToObject(env, "messages");
+	set_body(r, err_info(e)->status, env);
 }
 
 void reply_error(struct req *r, enum err e, ...)

@@ -20,6 +20,7 @@ void req_free(struct req *r)
 	free(r->query);
 	free(r->body);
 	free(r->path_buf);
+	free(r->audit_account_name);
 	cJSON_Delete(r->json);
 	free(r->reply_body);
 	free(r->allow);

@@ -53,7 +53,7 @@ struct req {
 
 	/* set by the router and the central checks */
 	const struct route *route;
-	int org_api;           /* the route is of the Organizations-API family */
+	int no_error_result;   /* an operation error leaves "result" out (router.h) */
 	char *path_buf;        /* the segments @params point into */
 	const char *params[REQ_MAX_PARAMS];
 	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */
@@ -72,6 +72,14 @@ struct req {
 	struct store *reader;  /* set: the state export reads from it, off the server thread */
 	char *journal_reply;   /* a copy of the reply body, for the journal */
 	const char *h_origin;  /* for CORS */
+	const char *h_user_agent;
+
+	/* the audit log (audit.c): the change's savepoint is open, and what
+	 * was read of its account before the handler ran */
+	int audit_open;
+	enum cred_kind cred_kind;  /* how r->user authenticated */
+	char audit_account[ID_LEN + 1];
+	char *audit_account_name;
 
 	/* the reply, set exactly once by a reply_* function */
 	int replied;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "json.h"
 #include "reply.h"
@@ -115,7 +116,7 @@ void router_dispatch(struct req *r)
 	struct strbuf allow = STRBUF_INIT;
 	const struct route *found = NULL;
 	size_t i;
-	int n;
+	int n, audited;
 
 	r->path_buf = xstrdup(r->path);
 	n = split(r->path_buf, seg, MAX_SEGMENTS);
@@ -141,7 +142,7 @@ void router_dispatch(struct req *r)
 	}
 	strbuf_release(&allow);
 	r->route = found;
-	r->org_api = (found->flags & ROUTE_ORG_API) != 0;
+	r->no_error_result = (found->flags & (ROUTE_ORG_API | ROUTE_NO_ERROR_RESULT)) != 0;
 	if (r->query_bad) {
 		reply_error_param(r, ERR_PARAM_INVALID, "*", "*", r->query_bad);
 		return;
@@ -159,7 +160,14 @@ void router_dispatch(struct req *r)
 	if ((found->flags & (ROUTE_JSON_BODY | ROUTE_JSON_BODY_OPT)) &&
 	    json_body_or_reply(r, !!(found->flags & ROUTE_JSON_BODY_OPT)) < 0)
 		return;
+	/* a change on /client/v4 and its audit-log entry share a savepoint */
+	audited = (found->flags & ROUTE_AUTH) && strcmp(method, "GET") != 0 &&
+		  strncmp(found->pattern, "/client/v4/", 11) == 0;
+	if (audited && audit_begin_or_reply(r, found->pattern) < 0)
+		return;
 	found->handler(r);
 	if (!r->replied)
 		BUG("handler for %s %s set no reply", found->method, found->pattern);
+	if (audited)
+		audit_end(r, found->pattern);
 }

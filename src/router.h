@@ -18,6 +18,7 @@ enum route_flags {
 	ROUTE_JSON_BODY_OPT = 1 << 2, /* as ROUTE_JSON_BODY, but no body is fine */
 	ROUTE_ORG_API = 1 << 3,       /* Organizations-API family (error envelope) */
 	ROUTE_TOKEN_ONLY = 1 << 4,    /* with ROUTE_AUTH: an API token is required */
+	ROUTE_NO_ERROR_RESULT = 1 << 6, /* operation errors without "result" (v1 audit logs) */
 	ROUTE_ADMIN = 1 << 5,         /* cfmock's control API: --admin-token, if set */
 };
 

@@ -38,6 +38,7 @@
 	"DNS Firewall Write,DNS Firewall Read,Billing Write,Billing Read,"                  \
 	"Account Settings Write,Account Settings Read"
 #define G_SETTINGS_WRITE "Account Settings Write"
+#define G_SETTINGS_READ "Account Settings Write,Account Settings Read"
 #define G_MEMBERS_READ "SCIM Provisioning,Account Settings Write,Account Settings Read"
 #define G_MEMBERS_WRITE "SCIM Provisioning,Account Settings Write"
 #define G_USER_READ "User Details Write,User Details Read"
@@ -128,6 +129,24 @@ const struct route routes[] = {
 	  G_MEMBERSHIPS_READ },
 	{ "PATCH", CF "/user/invites/:invite_id", memberships_update_invite,
 	  ROUTE_AUTH | ROUTE_JSON_BODY, PERM_USER, G_MEMBERSHIPS_WRITE },
+
+	/* The legacy view of the user's memberships (CONTRACT.md 10.6) */
+	{ "GET", CF "/user/organizations", memberships_list_organizations, ROUTE_AUTH, PERM_USER,
+	  G_MEMBERSHIPS_READ },
+	{ "GET", CF "/user/organizations/:organization_id", memberships_get_organization,
+	  ROUTE_AUTH, PERM_USER, NULL },
+	{ "DELETE", CF "/user/organizations/:organization_id", memberships_delete_organization,
+	  ROUTE_AUTH | ROUTE_JSON_BODY_OPT, PERM_USER, NULL },
+
+	/* Audit logs (CONTRACT.md 10.5): v2 with cursors, v1 with pages */
+	{ "GET", CF "/accounts/:account_id/logs/audit", audit_logs_list, ROUTE_AUTH,
+	  ACC(G_SETTINGS_READ) },
+	{ "GET", CF "/organizations/:organization_id/logs/audit", audit_logs_list_organization,
+	  ROUTE_AUTH, PERM_ORG, NULL },
+	{ "GET", CF "/accounts/:account_id/audit_logs", audit_logs_list_v1,
+	  ROUTE_AUTH | ROUTE_NO_ERROR_RESULT, ACC(G_SETTINGS_READ) },
+	{ "GET", CF "/user/audit_logs", audit_logs_list_user, ROUTE_AUTH | ROUTE_NO_ERROR_RESULT,
+	  PERM_USER, NULL },
 
 	/* API tokens (CONTRACT.md 10.3, 10.4): one set of handlers for the
 	 * user's own and for an account's */

@@ -3,6 +3,7 @@
  * the two cannot drift apart. */
 #include "rules.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,6 +208,30 @@ const char *rules_membership_order(const char *s)
 		{ "id", "account.name", "status", NULL }, "must be 'id', 'account.name' or 'status'",
 	};
 	return one_of(&orders, s);
+}
+
+const char *rules_legacy_org_order(const char *s)
+{
+	static const struct one_of orders = {
+		{ "id", "name", "status", NULL }, "must be 'id', 'name' or 'status'",
+	};
+	return one_of(&orders, s);
+}
+
+const char *rules_legacy_org_status(const char *s)
+{
+	static const struct one_of statuses = {
+		{ "member", "invited", NULL }, "must be 'member' or 'invited'",
+	};
+	return one_of(&statuses, s);
+}
+
+const char *rules_match(const char *s)
+{
+	static const struct one_of matches = {
+		{ "any", "all", NULL }, "must be 'any' or 'all'",
+	};
+	return one_of(&matches, s);
 }
 
 const char *rules_membership_answer(const char *s)
@@ -509,6 +534,18 @@ static const char *timestamp(const char *s, int any_fraction, int64_t *out_ms)
 const char *rules_timestamp(const char *s, int64_t *out_ms)
 {
 	return timestamp(s, 0, out_ms);
+}
+
+const char *rules_audit_time(const char *s, int64_t *out_ms)
+{
+	char day[32];
+
+	if (strlen(s) == 10) {
+		snprintf(day, sizeof(day), "%sT00:00:00Z", s);
+		return timestamp(day, 0, out_ms) ? "must be a date (2026-04-30) or an RFC 3339 date-time"
+						 : NULL;
+	}
+	return timestamp(s, 1, out_ms);
 }
 
 const char *rules_clock_start(const char *s, int64_t *out_ms)

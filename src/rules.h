@@ -100,6 +100,10 @@ const char *rules_account_member_order(const char *s);
 /* GET /memberships' order, and the answer to an invitation. */
 const char *rules_membership_order(const char *s);
 const char *rules_membership_answer(const char *s);
+/* GET /user/organizations' order, status and match. */
+const char *rules_legacy_org_order(const char *s);
+const char *rules_legacy_org_status(const char *s);
+const char *rules_match(const char *s);
 const char *rules_organizations_accounts_order_by(const char *s);
 const char *rules_direction(const char *s);
 /* 1 if @direction (checked, or NULL) asks for descending order. */
@@ -129,6 +133,9 @@ const char *rules_timestamp(const char *s, int64_t *out_ms);
 /* The start of --clock: the same, but a fraction of any length (cut to
  * milliseconds), as "2030-05-06T07:08:09.5Z". */
 const char *rules_clock_start(const char *s, int64_t *out_ms);
+/* An audit log's since / before: a date (its midnight, UTC) or an RFC 3339
+ * UTC date-time with a fraction of any length. */
+const char *rules_audit_time(const char *s, int64_t *out_ms);
 
 /* The counts: a rule on how many items a list holds. The maxima size the
  * arrays that hold what they count. */

@@ -323,6 +323,7 @@ static void read_request(struct MHD_Connection *c, struct req *r)
 	r->h_service_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Auth-User-Service-Key");
 	r->h_content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	r->h_origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	r->h_user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
 	r->h_idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
 	if (r->h_idempotency_key)
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_idempotency_key, r);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grants.h"
 #include "ids.h"
 #include "store_vfs.h"
 #include "util.h"
@@ -586,6 +587,18 @@ static int lock_file(struct store *st, const char *path, char **err)
 }
 
 /* The connection settings every connection of cfmock's has. */
+/* cf_ip_in(ip, range): whether address @ip is in @range (an address or a
+ * CIDR); the v1 audit logs' actor.ip filter. */
+static void sql_cf_ip_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *ip = (const char *)sqlite3_value_text(argv[0]);
+	const char *range = (const char *)sqlite3_value_text(argv[1]);
+
+	(void)argc;
+	sqlite3_result_int(ctx, ip && range && !strchr(range, ',') &&
+				     grants_ip_allowed(ip, range, NULL));
+}
+
 static void add_functions(sqlite3 *db)
 {
 	sqlite3_extended_result_codes(db, 1);
@@ -595,6 +608,9 @@ static void add_functions(sqlite3 *db)
 	sqlite3_create_function(db, "cf_match", 3,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_cf_match, NULL, NULL);
+	sqlite3_create_function(db, "cf_ip_in", 2,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_cf_ip_in, NULL, NULL);
 	sqlite3_busy_timeout(db, 5000);
 }
 

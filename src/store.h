@@ -450,6 +450,12 @@ struct membership_filter {
 	const char *account_name; /* the whole name, case-insensitively */
 	const char *order;        /* NULL, "id", "account.name" or "status" */
 	int desc;
+	/* /user/organizations: the accepted and pending ones, as legacy
+	 * organizations (status "member" or "invited"; order "id", "name"
+	 * or "status" of those); @match_any: a row passes the status or the
+	 * name filter, not both */
+	int legacy;
+	int match_any;
 };
 /* A page of the caller's memberships (or invitations), in the order they
  * were made unless @f orders them. */
@@ -468,6 +474,89 @@ enum store_rc store_memberships_update(struct store *st, const struct user *u, c
 				       char *out_was);
 /* The caller leaves the account: the member is removed. */
 enum store_rc store_memberships_delete(struct store *st, const struct user *u, const char *id);
+/* The legacy organization (CONTRACT.md 10.6) that is account @account_id,
+ * of which the caller is an accepted or pending member. */
+enum store_rc store_memberships_get_organization(struct store *st, const struct user *u,
+						 const char *account_id, cJSON **out);
+/* The caller leaves account @account_id (any status of membership). */
+enum store_rc store_memberships_delete_organization(struct store *st, const struct user *u,
+						    const char *account_id);
+
+/* --- the audit log (store_audit_logs.c) --- */
+
+/* One entry, as the recorder (audit.c) or fixtures give it. The strings
+ * are borrowed; NULL: none. */
+struct audit_entry {
+	const char *id;             /* NULL: a new one */
+	int64_t time_ms;
+	const char *account_id, *account_name, *org_id;
+	const char *actor_user;     /* the acting user's id (NULL: an account token) */
+	const char *action_type, *description, *result;
+	const char *actor_id, *actor_email, *actor_type, *actor_context;
+	const char *token_id, *token_name, *ip;
+	const char *method, *uri, *ray_id, *user_agent;
+	int status;
+	const char *resource_id, *product, *rtype, *scope;
+	const char *request, *response; /* JSON texts */
+	/* the recorder only: the email and token name are looked up from these */
+	int64_t user_seq, token_seq;
+};
+enum store_rc store_audit_logs_add(struct store *st, const struct audit_entry *e);
+
+/* The savepoint a change and its entry share: begin, then end with @keep 1
+ * (release) or 0 (undo). changed: whether the database changed since the
+ * begin. */
+int store_audit_logs_begin(struct store *st);
+int store_audit_logs_changed(struct store *st);
+int store_audit_logs_end(struct store *st, int keep);
+/* The name of account @id (*out owned; STORE_NOT_FOUND: none). */
+enum store_rc store_audit_logs_account_name(struct store *st, const char *id, char **out);
+/* The account of @u's membership @id: its id (ID_LEN + 1 bytes) and name. */
+enum store_rc store_audit_logs_membership_account(struct store *st, const struct user *u,
+						  const char *id, char *out_id, char **out_name);
+
+enum audit_log { AUDIT_LOG_ACCOUNT, AUDIT_LOG_ORG, AUDIT_LOG_USER };
+/* What a filter compares (the v2 names; v1's map onto them). */
+enum audit_col {
+	AUDIT_ID, AUDIT_ACCOUNT_NAME, AUDIT_ACTION_RESULT, AUDIT_ACTION_TYPE,
+	AUDIT_ACTOR_CONTEXT, AUDIT_ACTOR_EMAIL, AUDIT_ACTOR_ID, AUDIT_ACTOR_IP,
+	AUDIT_ACTOR_TOKEN_ID, AUDIT_ACTOR_TOKEN_NAME, AUDIT_ACTOR_TYPE, AUDIT_RAY_ID,
+	AUDIT_METHOD, AUDIT_STATUS, AUDIT_URI, AUDIT_RESOURCE_ID, AUDIT_PRODUCT,
+	AUDIT_RTYPE, AUDIT_SCOPE, AUDIT_ZONE_ID, AUDIT_ZONE_NAME,
+	AUDIT_ACTOR_IP_CIDR, /* v1's actor.ip: an address or a CIDR range */
+	AUDIT_COLS
+};
+/* One value of a filter: rows whose column is one of a column's values
+ * (@negate 0), and none of its negated ones. */
+struct audit_filter {
+	enum audit_col col;
+	int negate;
+	const char *value;
+};
+struct audit_query {
+	enum audit_log log;
+	const char *key;                  /* the account, organization or user id */
+	const struct user *user;          /* an organization's log: the caller, who must see it */
+	int64_t since, before;            /* since <= time < before (ms) */
+	int desc;
+	const struct audit_filter *filters;
+	int nfilters;
+	int hide_user;                    /* leave out user-level entries */
+	int limit;                        /* rows in the page */
+	/* a cursor page (v2): after the row (after_time, after_seq) */
+	int has_after;
+	int64_t after_time, after_seq;
+	int64_t offset;                   /* a numbered page (v1) */
+};
+/* A page of entries in the Audit Logs v2 shape (an organization's with
+ * "organization" for "account"). Cursor pages set *out_more and the last
+ * row's key; numbered ones *out_total when it is not NULL. */
+enum store_rc store_audit_logs_list(struct store *st, const struct audit_query *q, cJSON **out,
+				    int *out_more, int64_t *out_last_time, int64_t *out_last_seq,
+				    int64_t *out_total);
+/* Fixtures and state exports: every entry, oldest first (with
+ * "organization" when it is in an organization's log), and back. */
+enum store_rc store_audit_logs_export(struct store *st, cJSON **out);
 
 /* --- the whole state (the control API) --- */
 

@@ -12,7 +12,7 @@
 enum store_rc store_control_reset(struct store *st)
 {
 	static const char *const tables[] = {
-		"idempotency_keys", "api_tokens", "retired_secrets", "account_members", "org_members", "accounts", "org_access",
+		"audit_logs", "idempotency_keys", "api_tokens", "retired_secrets", "account_members", "org_members", "accounts", "org_access",
 		"organizations", "credentials", "users", "org_counts",
 	};
 	enum store_rc rc = STORE_OK;
@@ -292,6 +292,12 @@ enum store_rc store_control_state(struct store *st, cJSON **out)
 		rc = export_orgs(st, 0, cJSON_AddArrayToObject(root, "organizations"));
 	if (rc == STORE_OK)
 		rc = export_accounts(st, 0, cJSON_AddArrayToObject(root, "accounts"));
+	if (rc == STORE_OK) {
+		cJSON *entries = NULL;
+		rc = store_audit_logs_export(st, &entries);
+		if (rc == STORE_OK)
+			cJSON_AddItemToObject(root, "audit_logs", entries);
+	}
 	sql_rollback(st);
 	if (rc != STORE_OK) {
 		cJSON_Delete(root);

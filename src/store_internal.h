@@ -72,6 +72,7 @@ struct store {
 	uint64_t tick;
 	int depth; /* transactions open */
 	sqlite3_int64 group_changes; /* sqlite3_total_changes64() when the group began */
+	sqlite3_int64 audit_changes; /* and when the audited change's savepoint began */
 	int schema_version;
 	unsigned char secret[16];
 	struct snapshot *snapshots; /* oldest first */

@@ -105,6 +105,37 @@ static cJSON *invite_from_row(sqlite3_stmt *stmt)
 	return i;
 }
 
+/* iam_organization, the legacy view of a membership. CF-API: the
+ * permissions are the roles' grants in the legacy "#scope:read" and
+ * "#scope:edit" form. */
+static cJSON *organization_from_row(sqlite3_stmt *stmt)
+{
+	cJSON *o = cJSON_CreateObject(), *m = cJSON_CreateObject(), *list, *g, *perms;
+
+	cJSON_AddStringToObject(o, "id", sql_col_text(stmt, 1));
+	cJSON_AddStringToObject(o, "name", sql_col_text(stmt, 2));
+	add_roles(m, sql_col_text(stmt, M_SEQ + 3), 1);
+	list = cJSON_AddArrayToObject(o, "permissions");
+	perms = cJSON_GetObjectItemCaseSensitive(m, "permissions");
+	cJSON_ArrayForEach(g, perms) {
+		char buf[64];
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "read"))) {
+			snprintf(buf, sizeof(buf), "#%s:read", g->string);
+			cJSON_AddItemToArray(list, cJSON_CreateString(buf));
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "write"))) {
+			snprintf(buf, sizeof(buf), "#%s:edit", g->string);
+			cJSON_AddItemToArray(list, cJSON_CreateString(buf));
+		}
+	}
+	cJSON_AddItemToObject(o, "roles", cJSON_DetachItemFromObjectCaseSensitive(m, "roles"));
+	cJSON_AddStringToObject(o, "status",
+				strcmp(sql_col_text(stmt, M_SEQ + 2), "accepted") == 0 ? "member"
+											: "invited");
+	cJSON_Delete(m);
+	return o;
+}
+
 /* The key and status of membership @id of @u (with @pending, only while
  * it is pending: an invitation). */
 static enum store_rc membership_seq(struct store *st, const struct user *u, const char *id,
@@ -196,6 +227,65 @@ enum store_rc store_memberships_delete(struct store *st, const struct user *u, c
 	return sql_finish(st, rc);
 }
 
+/* The key and status of the caller's membership of account @account_id. */
+static enum store_rc membership_of_account(struct store *st, const struct user *u,
+					   const char *account_id, int64_t *out_seq,
+					   char *out_status)
+{
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT m.seq, m.status FROM account_members m "
+					  "JOIN accounts a ON a.seq = m.account_seq "
+					  "WHERE a.id = ? AND m.user_seq = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sql_bind_text(stmt, 1, account_id);
+	sqlite3_bind_int64(stmt, 2, u->seq);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		*out_seq = sqlite3_column_int64(stmt, 0);
+		snprintf(out_status, 16, "%s", sql_col_text(stmt, 1));
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sql_done(st, stmt);
+	return rc;
+}
+
+enum store_rc store_memberships_get_organization(struct store *st, const struct user *u,
+						 const char *account_id, cJSON **out)
+{
+	char status[16];
+	int64_t seq;
+	enum store_rc rc = membership_of_account(st, u, account_id, &seq, status);
+
+	/* CF-API: a rejected invitation is no organization of the user's */
+	if (rc == STORE_OK && strcmp(status, "rejected") == 0)
+		rc = STORE_NOT_FOUND;
+	if (rc == STORE_OK)
+		rc = sql_row_by_seq(st, "SELECT " MEMBERSHIP_COLS " FROM " MEMBERSHIP_FROM
+					" WHERE m.seq = ?", seq, organization_from_row, out);
+	return rc;
+}
+
+enum store_rc store_memberships_delete_organization(struct store *st, const struct user *u,
+						    const char *account_id)
+{
+	char status[16];
+	int64_t seq = 0;
+	enum store_rc rc;
+
+	if (sql_begin(st) < 0)
+		return STORE_ERROR;
+	rc = membership_of_account(st, u, account_id, &seq, status);
+	if (rc == STORE_OK)
+		rc = sql_step_write(st, sql_prep(st, "DELETE FROM account_members WHERE seq = ?"), 1,
+				    seq);
+	return sql_finish(st, rc);
+}
+
 enum store_rc store_memberships_list(struct store *st, const struct user *u,
 				     const struct membership_filter *f, int64_t offset, int limit,
 				     cJSON **out, int64_t *out_total)
@@ -208,6 +298,7 @@ enum store_rc store_memberships_list(struct store *st, const struct user *u,
 		{ "id", "m.id" },
 		{ "account.name", "a.name_key" },
 		{ "status", "m.status" },
+		{ "name", "a.name_key" },
 	};
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
@@ -223,13 +314,21 @@ enum store_rc store_memberships_list(struct store *st, const struct user *u,
 	binds_add_int(b, u->seq);
 	if (f->invites)
 		strbuf_adds(&where, " AND m.status = 'pending'");
-	if (f->status) {
-		strbuf_adds(&where, " AND m.status = ?");
+	if (f->legacy)
+		strbuf_adds(&where, " AND m.status IN ('accepted', 'pending')");
+	if (f->legacy && f->match_any && f->status && f->account_name) {
+		strbuf_adds(&where, " AND (m.status = ? OR a.name_key = ?)");
 		binds_add_text(b, xstrdup(f->status));
-	}
-	if (f->account_name) {
-		strbuf_adds(&where, " AND a.name_key = ?");
 		binds_add_text(b, utf8_lower(f->account_name, strlen(f->account_name), NULL));
+	} else {
+		if (f->status) {
+			strbuf_adds(&where, " AND m.status = ?");
+			binds_add_text(b, xstrdup(f->status));
+		}
+		if (f->account_name) {
+			strbuf_adds(&where, " AND a.name_key = ?");
+			binds_add_text(b, utf8_lower(f->account_name, strlen(f->account_name), NULL));
+		}
 	}
 	strbuf_addf(&sql, "SELECT count(*) FROM " MEMBERSHIP_FROM "%s", where.buf);
 	rc = sql_count(st, sql.buf, b, out_total);
@@ -240,7 +339,11 @@ enum store_rc store_memberships_list(struct store *st, const struct user *u,
 			  "m.seq %s LIMIT ? OFFSET ?", where.buf, key, dir, dir);
 	binds_add_int(b, limit);
 	binds_add_int(b, offset);
-	rc = sql_collect(st, sql.buf, b, f->invites ? invite_from_row : membership_from_row, -1,
+	rc = sql_collect(st, sql.buf, b,
+			 f->legacy    ? organization_from_row
+			 : f->invites ? invite_from_row
+				      : membership_from_row,
+			 -1,
 			 out, NULL, -1, NULL, NULL);
 out:
 	binds_release(b);

@@ -26,7 +26,7 @@ from helpers import (ApiTest, ADMIN, ADMIN_RO, BILLING, DENY, DNS, HEX32,  # noq
 
 FIXTURES = os.path.join(harness.HERE, '..', '..', 'fixtures', 'example.json')
 SCHEMA_DIR = os.path.join(harness.HERE, '..', '..', 'schema')
-EMPTY_STATE = {'users': [], 'organizations': [], 'accounts': []}
+EMPTY_STATE = {'users': [], 'organizations': [], 'accounts': [], 'audit_logs': []}
 RFC3339_MS = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
 ADMIN_TOKEN = 'control-s3cret'
 ADMIN_MESSAGE = "the control API needs 'Authorization: Bearer' with the --admin-token"
@@ -101,7 +101,7 @@ class ControlTest(ApiTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.headers.get('content-type'), 'application/json', r)
         self.assertIsInstance(r.json, dict, r)
-        self.assertEqual(set(r.json), {'users', 'organizations', 'accounts'}, r)
+        self.assertEqual(set(r.json), {'users', 'organizations', 'accounts', 'audit_logs'}, r)
         return r.json, r.raw
 
     def reset(self, srv=None, **kw):

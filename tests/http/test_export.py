@@ -129,7 +129,7 @@ class ExportTest(helpers.ApiTest):
         self.assertEqual([e['code'] for e in r.json['errors']], [1401])
         r = srv.request('GET', '/_cfmock/state', auth='sekrit')
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json, {'users': [], 'organizations': [], 'accounts': []})
+        self.assertEqual(r.json, {'users': [], 'organizations': [], 'accounts': [], 'audit_logs': []})
 
 
 if __name__ == '__main__':

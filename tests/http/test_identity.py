@@ -229,6 +229,7 @@ class Upgrade(ApiTest):
             con.execute('DROP TABLE idempotency_keys')  # schema 006 came later
             con.execute('DROP TABLE retired_secrets')  # and 007
             con.execute('DROP TABLE api_tokens')
+            con.execute('DROP TABLE audit_logs')  # and 008
             con.execute('PRAGMA user_version = 4')
             con.commit()
             con.close()

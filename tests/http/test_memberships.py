@@ -173,5 +173,71 @@ class Memberships(ApiTest):
         self.assertEqual(self.req('GET', '/user/tokens/verify', auth=t).status, 200)
 
 
+class LegacyOrganizations(Memberships):
+    """GET/DELETE /user/organizations (CONTRACT.md 10.6): the caller's
+    accepted and pending memberships as the older "organizations"."""
+
+    def org(self, status):
+        perms = []
+        for k in ('analytics', 'billing', 'cache_purge', 'dns', 'dns_records', 'lb', 'logs',
+                  'organization', 'ssl', 'waf', 'zone_settings', 'zones'):
+            perms.append('#%s:read' % k)
+            if k != 'billing':
+                perms.append('#%s:edit' % k)
+        return {'id': self.acct['id'], 'name': 'Acme', 'permissions': perms,
+                'roles': ['Administrator', 'Administrator Read Only'], 'status': status}
+
+    def test_mem_2_1_pending_is_invited_accepted_is_member(self):
+        env = self.list_envelope('/user/organizations', auth=BOB)
+        self.assertEqual(env['result'], [self.org('invited')])
+        self.assertEqual(env['result_info'], {'page': 1, 'per_page': 20, 'count': 1,
+                                              'total_count': 1, 'total_pages': 1})
+        self.assertGetAnswers('/user/organizations/' + self.acct['id'], self.org('invited'),
+                              auth=BOB)
+        self.req('PUT', '/memberships/' + self.member['id'], {'status': 'accepted'}, auth=BOB)
+        self.assertGetAnswers('/user/organizations/' + self.acct['id'], self.org('member'),
+                              auth=BOB)
+        # the owner's own, and its filters
+        other = self.create_account('Beta')
+        mine = self.list_envelope('/user/organizations', {'order': 'name',
+                                                          'direction': 'desc'})['result']
+        self.assertEqual([(o['name'], o['status'], o['roles']) for o in mine],
+                         [('Beta', 'member', ['Super Administrator - All Privileges']),
+                          ('Acme', 'member', ['Super Administrator - All Privileges'])])
+        self.assertEqual([o['id'] for o in self.list_envelope(
+            '/user/organizations', {'name': 'beta'})['result']], [other['id']])
+        self.assertEqual(self.list_envelope('/user/organizations',
+                                            {'status': 'invited'})['result'], [])
+        either = self.list_envelope('/user/organizations', {'status': 'invited', 'name': 'Beta',
+                                                            'match': 'any'})['result']
+        self.assertEqual([o['id'] for o in either], [other['id']])
+        both = self.list_envelope('/user/organizations', {'status': 'invited', 'name': 'Beta',
+                                                          'match': 'all'})['result']
+        self.assertEqual(both, [])
+
+    def test_mem_2_2_rejected_is_not_listed_and_leaving_removes(self):
+        self.req('PATCH', '/user/invites/' + self.member['id'], {'status': 'rejected'}, auth=BOB)
+        self.assertEqual(self.list_envelope('/user/organizations', auth=BOB)['result'], [])
+        self.assertError(self.req('GET', '/user/organizations/' + self.acct['id'], auth=BOB),
+                         404, [1101])
+        r = self.req('DELETE', '/user/organizations/' + self.acct['id'], auth=BOB)
+        self.assertEqual(r.json, harness.ok_envelope({'id': self.acct['id']}))
+        self.assertError(self.req('GET', self.aurl(self.acct, self.member)), 404, [1301])
+        self.assertError(self.req('DELETE', '/user/organizations/' + self.acct['id'], auth=BOB),
+                         404, [1101])
+        # another user's account is no organization of theirs
+        self.assertError(self.req('GET', '/user/organizations/' + self.acct['id'],
+                                  auth=TOKEN_B), 404, [1101])
+        self.assertError(self.req('GET', '/user/organizations/' + UNKNOWN_ID), 404, [1101])
+
+    def test_mem_2_3_bad_query(self):
+        for q in ({'status': 'accepted'}, {'order': 'created'}, {'match': 'some'},
+                  {'direction': 'up'}, {'per_page': 'x'}):
+            with self.subTest(q=q):
+                r = self.req('GET', '/user/organizations', query=q, auth=BOB)
+                self.assertError(r, 400, [1004])
+                self.assertEqual(r.json['errors'][0]['source'], {'parameter': list(q)[0]})
+
+
 if __name__ == '__main__':
     harness.main()

@@ -119,7 +119,7 @@ class Credentials(harness.ServerTest):
         self.assertEqual(r.status, 200)
         self.assertEqual(set(r.json), {'status', 'version', 'schema_version', 'uptime_ms'})
         self.assertEqual(r.json['status'], 'ok')
-        self.assertEqual(r.json['schema_version'], 7)
+        self.assertEqual(r.json['schema_version'], 8)
 
 
 class Bodies(harness.ServerTest):

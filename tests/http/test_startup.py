@@ -187,7 +187,7 @@ class Running(unittest.TestCase):
             con.close()
             with harness.Server(db=db) as srv:
                 r = srv.request('GET', '/_cfmock/health', auth=None)
-                self.assertEqual(r.json['schema_version'], 7)
+                self.assertEqual(r.json['schema_version'], 8)
                 r = srv.request('GET', '/organizations/' + org_id)
                 self.assertEqual(r.status, 200, r)
                 self.assertEqual(r.json['result']['name'], 'Before')
@@ -196,7 +196,7 @@ class Running(unittest.TestCase):
                 self.assertEqual(r.json['result']['managed_by'],
                                  {'parent_org_id': org_id, 'parent_org_name': 'Before'})
             con = sqlite3.connect(db)
-            self.assertEqual(con.execute('PRAGMA user_version').fetchone()[0], 7)
+            self.assertEqual(con.execute('PRAGMA user_version').fetchone()[0], 8)
             self.assertEqual(con.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
             con.close()
 

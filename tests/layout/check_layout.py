@@ -25,7 +25,7 @@ LEVELS = [
     # fixtures read their text with json.c's strict reader, as bodies are
     ('readers', ['json', 'query', 'paging', 'auth', 'fixtures']),
     ('handlers', ['api']),
-    ('dispatch', ['router', 'routes']),
+    ('dispatch', ['router', 'routes', 'audit']),
     ('edges', ['server', 'server_gate', 'main']),
 ]
 LEVEL = {}

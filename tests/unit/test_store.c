@@ -36,7 +36,7 @@ static char *create(const struct user *u, const char *name, const char *parent)
 TEST("store: the schema is applied and the store starts empty")
 {
 	test_app_new();
-	CHECK_EQ_INT(store_schema_version(test_app.store), 7);
+	CHECK_EQ_INT(store_schema_version(test_app.store), 8);
 	CHECK(store_is_empty(test_app.store));
 	test_app_free();
 }
