@@ -479,6 +479,7 @@ static void list_v1(struct req *r, enum audit_log log, const char *key)
 	q.filters = filters;
 	q.limit = (int)per_page;
 	q.offset = (page - 1) * per_page;
+	q.numbered = 1;
 	rc = store_audit_logs_list(r->app->store, &q, &items, &more, &last_time, &last_seq, &total);
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_ACCOUNT_NOT_FOUND, key);

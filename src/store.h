@@ -547,6 +547,8 @@ struct audit_query {
 	int has_after;
 	int64_t after_time, after_seq;
 	int64_t offset;                   /* a numbered page (v1) */
+	int numbered;                     /* v1: the page holds all @limit rows, not
+					   * a cursor page cut at STORE_PAGE_BYTES */
 };
 /* A page of entries in the Audit Logs v2 shape (an organization's with
  * "organization" for "account"). Cursor pages set *out_more and the last

@@ -318,11 +318,14 @@ enum store_rc store_audit_logs_list(struct store *st, const struct audit_query *
 			binds_add_int(b, q->after_seq);
 		}
 		strbuf_addf(&sql, " ORDER BY time_ms %s, seq %s LIMIT ? OFFSET ?", dir, dir);
-		binds_add_int(b, (int64_t)q->limit + 1);
+		binds_add_int(b, (int64_t)q->limit + !q->numbered);
 		binds_add_int(b, q->offset);
 		*out_more = 0;
+		/* a numbered page must hold its rows, or the next page's
+		 * offset would skip those it left out */
 		rc = sql_collect(st, sql.buf, b, q->log == AUDIT_LOG_ORG ? org_row : account_row,
-				 q->limit, out, out_last_seq, 1, &last_key, out_more);
+				 q->numbered ? -1 : q->limit, out, out_last_seq, 1, &last_key,
+				 out_more);
 		if (rc == STORE_OK && last_key)
 			*out_last_time = strtoll(last_key, NULL, 10);
 	}

@@ -19,7 +19,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import TOKEN_A, TOKEN_B  # noqa: E402
-from helpers import ADMIN, ApiTest, HEX32, UNKNOWN_ID  # noqa: E402
+from helpers import ADMIN, ApiTest, HEX32, PROFILE, UNKNOWN_ID  # noqa: E402
 
 SETTINGS_READ = 'c1fde68c7bcc44588cbb6ddbc16d6480'
 TOKENS_WRITE = '686d18d5ac6c441c867cbf6771e58a0a'
@@ -462,6 +462,34 @@ class V1(AuditTest):
         self.assertEqual([e['metadata']['description'] for e in hidden], ['Create Account'])
         theirs = self.list_envelope('/user/audit_logs', auth=TOKEN_B)['result']
         self.assertEqual([e['metadata']['description'] for e in theirs], ['Update User'])
+
+
+class LargePages(AuditTest):
+    def test_al_3_4_pages_past_a_mebibyte_lose_no_entry(self):
+        """A v2 page stops at about 1 MiB of JSON and its cursor goes on
+        from its last entry; a v1 page, numbered, holds all its rows (a
+        short page would make the next page's offset skip entries)."""
+        big = dict(PROFILE, external_metadata='m' * 2000, business_address='a' * 500)
+        for i in range(450):
+            r = self.req('PUT', self.url(self.acct, '/profile'),
+                         dict(big, business_name='Name %d' % i))
+            self.assertEqual(r.status, 204, r)
+        want = 451  # and the account's creation
+        ids, sizes, query = [], [], {'limit': '1000'}
+        while True:
+            env = self.v2(self.url(self.acct, '/logs/audit'), query)
+            ids += [e['id'] for e in env['result']]
+            sizes.append(len(env['result']))
+            if 'cursor' not in env['result_info']:
+                break
+            query['cursor'] = env['result_info']['cursor']
+        self.assertGreater(len(sizes), 1, 'no page stopped short')
+        self.assertEqual(len(ids), want)
+        self.assertEqual(len(set(ids)), want)
+        v1 = self.list_envelope(self.url(self.acct, '/audit_logs'), {'per_page': '1000'})
+        self.assertEqual(v1['result_info'], {'page': 1, 'per_page': 1000, 'count': want,
+                                             'total_count': want, 'total_pages': 1})
+        self.assertEqual([e['id'] for e in v1['result']], ids)
 
 
 class Durable(AuditTest):
