@@ -11,7 +11,9 @@ is killed with SIGKILL while they run. A second server on the same file
 must then answer every recorded write (GET by id), hold nothing half-done
 (every account's organization exists and lists it, its chain of
 organizations answers, every organization's parent exists, every member's
-organization exists, every account kept its creator as member), and stop
+organization exists, every account kept its creator as member; the audit
+log names exactly the organizations and accounts created, and every
+answered member addition), and stop
 cleanly; the file must then pass PRAGMA integrity_check and
 foreign_key_check. The rounds build on one another, so what round 1 wrote
 must still be there after round 3."""
@@ -322,6 +324,29 @@ class CrashTest(unittest.TestCase):
                 members = self.get(srv, '/accounts/%s/members' % a['id'])
                 self.assertGreaterEqual(members['result_info']['total_count'], 1)
         self.assertEqual(set(holder), {a['id'] for a in accounts if 'managed_by' in a})
+        self.check_audit_log(srv, set(orgs), {a['id'] for a in accounts})
+
+    def check_audit_log(self, srv, orgs, accounts):
+        """A change and its audit-log entry are kept together or not at
+        all: the user's log names exactly the organizations and accounts
+        that exist as created, and every answered member addition."""
+        created = {}
+        page = 1
+        while True:
+            env = self.get(srv, '/user/audit_logs', query={'page': page, 'per_page': 1000})
+            for e in env['result']:
+                created.setdefault(e['metadata']['description'], []).append(e['resource']['id'])
+            if page >= env['result_info']['total_pages']:
+                break
+            page += 1
+        for what in ('Create Organization', 'Create Account'):
+            ids = created.get(what, [])
+            self.assertEqual(len(ids), len(set(ids)), '%s logged twice' % what)
+        self.assertEqual(set(created.get('Create Organization', [])), orgs)
+        self.assertEqual(set(created.get('Create Account', [])), accounts)
+        self.assertLessEqual(set(self.rec.acct_members), set(created.get('Add Member', [])))
+        self.assertLessEqual(set(self.rec.org_members),
+                             set(created.get('Add Organization Member', [])))
 
     def check_file(self):
         harness.assert_database_sound(self, self.db)
