@@ -12,10 +12,13 @@ with $CFMOCK_CONTRACT_DIR where those files left their records
 3. every test file left a record of this very build and code (a record
    whose fingerprint differs is from another run: run the http suite);
 4. every operation routes.c routes has at least one validated response,
-   so coverage cannot quietly drop as routes are added or tests change.
+   so coverage cannot quietly drop as routes are added or tests change;
+5. the README's table of the document's operations lists each one once,
+   "served" exactly where routes.c routes it.
 Prints how many responses the run validated."""
 import json
 import os
+import re
 import sys
 
 import contract
@@ -74,7 +77,7 @@ def self_check():
 
 def main():
     files = sys.argv[1:]
-    print('1..5', flush=True)
+    print('1..6', flush=True)
     case(not self_check(), 'the validator finds violations and lets only the listed exceptions '
          'pass', self_check())
     routed, stray = contract.routed_operations()
@@ -127,7 +130,33 @@ def main():
                  % (total, len(counts), unmatched))
     case(not missing and not stale,
          'every operation cfmock routes has a validated response (%d validated)' % total, notes)
+    case(*readme_table(routed))
     sys.exit(0 if all(results) else 1)
+
+
+def readme_table(routed):
+    """The README's "Which operations" table against routes.c."""
+    with open(os.path.join(contract.HERE, '..', '..', 'README.md')) as f:
+        text = f.read()
+    section = text.split('### Which operations', 1)[-1].split('\n## ', 1)[0]
+    rows = re.findall(r'^\| ([A-Z]+) \| `([^`]+)` \| `[^`]+` \| (served|not yet) \|$', section,
+                      re.M)
+    notes, seen = [], set()
+    for method, path, state in rows:
+        key = '%s %s' % (method, path)
+        if key in seen:
+            notes.append('listed twice: ' + key)
+        seen.add(key)
+        if (state == 'served') != (key in routed):
+            notes.append('%s: the README says %s, routes.c %s it' % (
+                key, state, 'routes' if key in routed else 'does not route'))
+    ops = {k for k, _ in contract.all_operations()}
+    notes += ['not in the README: ' + k for k in sorted(ops - seen)]
+    notes += ['in the README, not in the document: ' + k for k in sorted(seen - ops)]
+    m = re.search(r'has (\d+) operations; cfmock serves the (\d+)', section)
+    if not m or (int(m.group(1)), int(m.group(2))) != (len(ops), len(routed)):
+        notes.append('the sentence should say %d operations, %d served' % (len(ops), len(routed)))
+    return not notes, 'the README lists the document\'s operations as routes.c routes them', notes
 
 
 if __name__ == '__main__':
