@@ -12,7 +12,6 @@
 #include "ids.h"
 #include "util.h"
 
-#define AUDIT_ID_TAKEN "SELECT 1 FROM audit_logs WHERE id = ?"
 
 enum store_rc store_audit_logs_add(struct store *st, const struct audit_entry *e)
 {
@@ -21,20 +20,30 @@ enum store_rc store_audit_logs_add(struct store *st, const struct audit_entry *e
 	enum store_rc rc;
 	int i = 1;
 
-	if (e->id)
+	if (e->id) {
 		snprintf(id, sizeof(id), "%s", e->id);
-	else if ((rc = sql_fresh_id(st, AUDIT_ID_TAKEN, id)) != STORE_OK)
-		return rc;
+	} else {
+		/* the time first, so that new ids go at the end of the
+		 * unique index; then 80 random bits (a clash is refused by
+		 * the index, and answered as a failed write) */
+		char rnd[ID_LEN + 1];
+		ids_new(rnd);
+		snprintf(id, sizeof(id), "%012llx%.20s",
+			 (unsigned long long)(e->time_ms & 0xffffffffffffLL), rnd);
+	}
 	/* the email and token name as they are now, looked up in the
 	 * statement itself: one round trip for the entry */
 	stmt = sql_prep(st, "INSERT INTO audit_logs (id, time_ms, account_id, account_name, org_id, "
 			    "actor_user, action_type, description, result, actor_id, actor_email, "
 			    "actor_type, actor_context, token_id, token_name, ip, method, uri, status, "
-			    "ray_id, user_agent, resource_id, product, rtype, scope, request, response) "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			    "ray_id, user_agent, resource_id, product, rtype, scope, request, response, "
+			    "account_seq, org_seq) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 			    "coalesce(?, (SELECT " USER_EMAIL("u") " FROM users u WHERE u.seq = ?)), "
 			    "?, ?, ?, coalesce(?, (SELECT name FROM api_tokens WHERE seq = ?)), "
-			    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			    "(SELECT seq FROM accounts WHERE id = ?3), "
+			    "(SELECT seq FROM organizations WHERE id = ?5))");
 	if (!stmt)
 		return STORE_ERROR;
 	sql_bind_text(stmt, i++, id);
@@ -278,7 +287,10 @@ enum store_rc store_audit_logs_list(struct store *st, const struct audit_query *
 				    int *out_more, int64_t *out_last_time, int64_t *out_last_seq,
 				    int64_t *out_total)
 {
-	static const char *const key_col[] = { "account_id", "org_id", "actor_user" };
+	static const char *const key_col[] = {
+		"account_seq = (SELECT seq FROM accounts WHERE id = ?)", "org_seq = ?",
+		"actor_user = ?"
+	};
 	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
 	struct binds *b = xcalloc(1, sizeof(*b));
 	const char *dir = q->desc ? "DESC" : "ASC";
@@ -294,9 +306,12 @@ enum store_rc store_audit_logs_list(struct store *st, const struct audit_query *
 	}
 
 	/* the first three terms are the index's: key, then the time range */
-	strbuf_addf(&where, " FROM audit_logs WHERE %s = ? AND time_ms >= ? AND time_ms < ?",
+	strbuf_addf(&where, " FROM audit_logs WHERE %s AND time_ms >= ? AND time_ms < ?",
 		    key_col[q->log]);
-	binds_add_text(b, xstrdup(q->key));
+	if (q->log == AUDIT_LOG_ORG)
+		binds_add_int(b, org_seq);
+	else
+		binds_add_text(b, xstrdup(q->key));
 	binds_add_int(b, q->since);
 	binds_add_int(b, q->before);
 	if (q->hide_user)

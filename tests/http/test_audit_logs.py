@@ -529,14 +529,14 @@ class Durable(AuditTest):
             bad['audit_logs'][2]['action']['type'] = 'edit'
             with open(path, 'w') as f:
                 json.dump(bad, f)
-            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0')
+            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0', '--db', ':memory:')
             self.assertEqual(code, 1, err)
             self.assertIn('/audit_logs/2/action/type: must be', err)
             bad['audit_logs'][2]['action']['type'] = 'update'
             bad['audit_logs'][1]['id'] = bad['audit_logs'][0]['id']
             with open(path, 'w') as f:
                 json.dump(bad, f)
-            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0')
+            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0', '--db', ':memory:')
             self.assertEqual(code, 1, err)
             self.assertIn('/audit_logs/1/id: another entry has the id', err)
 

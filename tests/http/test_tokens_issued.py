@@ -467,7 +467,7 @@ class Export(TokensTest):
                 'com.cloudflare.api.account.*': '*'}
             with open(path, 'w') as f:
                 json.dump(fixture, f)
-            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0')
+            code, _, err = harness.run_cfmock('--fixtures', path, '--port', '0', '--db', ':memory:')
             self.assertNotEqual(code, 0)
             self.assertIn('/accounts/0/tokens/0: policies/0/resources/com.cloudflare.api.account.*',
                           err)
