@@ -15,7 +15,8 @@
 -- begin with the time for the same reason.
 -- request and response are the JSON texts logged, secrets taken out.
 CREATE TABLE audit_logs (
-  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq           INTEGER PRIMARY KEY, -- rows go only with a reset, which renews the
+                                     -- cursor secret: no AUTOINCREMENT row to update
   id            TEXT NOT NULL UNIQUE,
   time_ms       INTEGER NOT NULL,
   account_id    TEXT,
