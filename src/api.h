@@ -116,6 +116,8 @@ void control_faults_add(struct req *r);
 void control_faults_list(struct req *r);
 void control_faults_clear(struct req *r);
 void control_fault_delete(struct req *r);
+void control_as_user(struct req *r);
+void control_ui(struct req *r);
 
 /* The account named by the route's first parameter must be one the caller
  * sees: otherwise 404 / ERR_ACCOUNT_NOT_FOUND, as for one that does not

@@ -2,7 +2,8 @@
  * health, reset, snapshots, the state as fixtures, the request journal and
  * fault injection. Plain JSON answers; errors in the Cloudflare envelope
  * like every other. Open unless --admin-token is given (ROUTE_ADMIN);
- * health is always open, for probes. */
+ * health is always open, for probes, and so are the dashboard's files,
+ * which hold no data (the page asks for the token itself). */
 #include "api.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "json.h"
 #include "query.h"
 #include "reply.h"
+#include "ui.h"
 #include "util.h"
 
 #ifndef CFMOCK_VERSION
@@ -71,10 +73,21 @@ void control_reset(struct req *r)
 
 void control_state(struct req *r)
 {
+	static const char *const keys[] = { "view", NULL };
+	const char *view;
 	cJSON *out = NULL;
+	enum store_rc rc;
+
+	if (query_singles_or_reply(r, keys, &view) < 0)
+		return;
+	if (view && strcmp(view, "dashboard") != 0) {
+		reply_error_param(r, ERR_PARAM_INVALID, "view", "view",
+				  "must be 'dashboard' (no secrets, no audit log), or absent");
+		return;
+	}
 	/* server.c runs the export on a thread of its own, with a reader of
 	 * the database file, where it can */
-	enum store_rc rc = store_control_state(r->reader ? r->reader : r->app->store, &out);
+	rc = store_control_state(r->reader ? r->reader : r->app->store, view != NULL, &out);
 
 	if (rc != STORE_OK) {
 		reply_store_error(r, rc, ERR_INTERNAL, "");
@@ -173,9 +186,10 @@ void control_snapshots_clear(struct req *r)
 
 void control_requests_list(struct req *r)
 {
-	static const char *const keys[] = { "method", "path", "status", "limit", NULL };
+	static const char *const keys[] = { "method", "path", "status", "limit", "since",
+					    "user_id", NULL };
 	struct journal_filter f;
-	const char *v[4];
+	const char *v[6];
 	int64_t n;
 
 	if (query_singles_or_reply(r, keys, v) < 0)
@@ -183,6 +197,7 @@ void control_requests_list(struct req *r)
 	memset(&f, 0, sizeof(f));
 	f.method = v[0];
 	f.path_prefix = v[1];
+	f.user_id = v[5];
 	if (v[2]) {
 		if (parse_int64(v[2], 100, 599, &n) < 0) {
 			reply_error_param(r, ERR_PARAM_INVALID, "status", "status",
@@ -198,6 +213,15 @@ void control_requests_list(struct req *r)
 			return;
 		}
 		f.limit = (size_t)n;
+	}
+	/* a poller's high-water mark: only what came after that seq */
+	if (v[4]) {
+		if (parse_int64(v[4], 0, INT64_MAX, &n) < 0) {
+			reply_error_param(r, ERR_PARAM_INVALID, "since", "since",
+					  "must be a sequence number, 0 or more");
+			return;
+		}
+		f.since = (uint64_t)n;
 	}
 	reply_json(r, 200, journal_json(r->app->journal, &f));
 }
@@ -250,4 +274,61 @@ void control_fault_delete(struct req *r)
 	cJSON_AddStringToObject(body, "id", id);
 	cJSON_AddBoolToObject(body, "deleted", 1);
 	reply_json(r, 200, body);
+}
+
+/* GET /_cfmock/ui, /_cfmock/ui/{file}: the dashboard's embedded files. */
+void control_ui(struct req *r)
+{
+	const char *name = r->params[0] ? r->params[0] : "index.html";
+	const struct ui_asset *a = ui_asset_find(name);
+
+	if (!a) {
+		reply_error(r, ERR_UI_FILE_NOT_FOUND, name);
+		return;
+	}
+	reply_asset(r, a, r->h_if_none_match && strstr(r->h_if_none_match, a->etag) != NULL);
+}
+
+/* GET /_cfmock/as/{user_id}?path=/client/v4/...&...: what that GET would
+ * answer the user, as if it came with the user's email and key (all the
+ * user sees; no token's limits). The other query arguments go with it.
+ * Only GET, only /client/v4 (no way into the control API again), nothing
+ * journaled or audited; the answer is the public API's, status and body.
+ * It is a control route (ROUTE_ADMIN): with --admin-token no Cloudflare
+ * credential reaches it, and without one the control API already shows
+ * the whole state. */
+void control_as_user(struct req *r)
+{
+	static const char *const keys[] = { "path", NULL };
+	const char *path, *id = req_param(r, 0);
+	struct user u;
+	struct req *sub;
+	enum store_rc rc;
+	size_t i;
+
+	if (query_singles_or_reply(r, keys, &path) < 0)
+		return;
+	if (!path || strncmp(path, "/client/v4/", 11) != 0 || strchr(path, '?')) {
+		reply_error_param(r, ERR_PARAM_INVALID, "path", "path",
+				  "must be a path under /client/v4/, its query given beside it");
+		return;
+	}
+	rc = store_control_as_user(r->app->store, id, &u);
+	if (rc != STORE_OK) {
+		reply_store_error(r, rc, ERR_USER_NOT_FOUND, id);
+		return;
+	}
+	sub = req_new(r->app);
+	sub->method = "GET";
+	sub->path = path;
+	sub->as_user = &u;
+	sub->start_us = r->start_us;
+	memcpy(sub->client_ip, r->client_ip, sizeof(sub->client_ip));
+	sub->h_user_agent = r->h_user_agent;
+	for (i = 0; i < r->nquery; i++)
+		if (strcmp(r->query[i].key, "path") != 0)
+			req_add_query(sub, r->query[i].key, r->query[i].value);
+	r->app->dispatch(sub);
+	reply_forward(r, sub);
+	req_free(sub);
 }

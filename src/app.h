@@ -10,6 +10,7 @@
 
 struct journal;
 struct faults;
+struct req;
 
 struct app {
 	struct store *store;
@@ -19,6 +20,9 @@ struct app {
 	struct faults *faults;   /* /_cfmock/faults */
 	char *fixtures_text;     /* the fixtures given at start (for reset), or NULL */
 	size_t fixtures_len;
+	/* router_dispatch(), set by main.c: GET /_cfmock/as/{user_id}
+	 * answers a request inside its own (handlers sit below the router) */
+	void (*dispatch)(struct req *r);
 };
 
 /* The monotonic clock, in milliseconds. */

@@ -133,6 +133,8 @@ static int matches(const struct stored *s, const struct journal_filter *f)
 		return 0;
 	if (f->path_prefix && strncmp(s->path, f->path_prefix, strlen(f->path_prefix)) != 0)
 		return 0;
+	if (f->user_id && strcmp(s->user_id, f->user_id) != 0)
+		return 0;
 	return !f->status || s->status == f->status;
 }
 
@@ -147,6 +149,9 @@ cJSON *journal_json(const struct journal *j, const struct journal_filter *f)
 		char when[CLOCK_RFC3339_LEN + 1];
 		cJSON *e;
 
+		/* newest first: past @since, every older one is too */
+		if (s->seq <= f->since)
+			break;
 		if (!matches(s, f))
 			continue;
 		if (f->limit && n == f->limit)

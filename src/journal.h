@@ -38,10 +38,14 @@ struct journal_filter {
 	const char *method;      /* NULL: any */
 	const char *path_prefix; /* NULL: any */
 	int status;              /* 0: any */
+	const char *user_id;     /* NULL: any; "": requests whose credentials were refused */
+	uint64_t since;          /* only entries with a larger seq (0: all) */
 	size_t limit;            /* 0: all */
 };
 /* {"requests": [...newest first...], "count", "total", "capacity",
- * "dropped"}: count is how many are listed, total how many are kept. */
+ * "dropped"}: count is how many are listed, total how many are kept.
+ * Sequence numbers go on rising across journal_clear(), so a poller that
+ * asks for what came @since the last one it saw misses nothing. */
 cJSON *journal_json(const struct journal *j, const struct journal_filter *f);
 
 #endif

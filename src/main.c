@@ -19,6 +19,7 @@
 #include "fixtures.h"
 #include "ids.h"
 #include "journal.h"
+#include "router.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -163,12 +164,15 @@ int main(int argc, char **argv)
 
 	app.journal = journal_new(cfg.journal_size, JOURNAL_BODY_MAX);
 	app.faults = faults_new(cfg.seeded ? cfg.seed : (uint64_t)app_monotonic_ms());
+	app.dispatch = router_dispatch;
 	srv = server_start(&app, &err);
 	if (!srv) {
 		store_close(app.store);
 		die("%s", err);
 	}
 	printf("cfmock listening on http://%s:%d/client/v4\n", server_url_host(srv),
+	       server_port(srv));
+	printf("cfmock dashboard at http://%s:%d/_cfmock/ui\n", server_url_host(srv),
 	       server_port(srv));
 	fflush(stdout);
 

@@ -89,6 +89,32 @@ void reply_page_list(struct req *r, cJSON *items, int64_t page, int64_t per_page
 	set_body(r, 200, env);
 }
 
+void reply_asset(struct req *r, const struct ui_asset *a, int not_modified)
+{
+	set_body(r, not_modified ? 304 : 200, NULL);
+	r->content_type = a->type;
+	r->etag = a->etag;
+	r->page = 1;
+	if (!not_modified) {
+		r->reply_body = xmalloc(a->len + 1);
+		memcpy(r->reply_body, a->data, a->len);
+		r->reply_len = a->len;
+	}
+}
+
+void reply_forward(struct req *r, struct req *from)
+{
+	if (!from->replied)
+		BUG("no reply to forward for %s %s", from->method, from->path);
+	set_body(r, from->status, NULL);
+	r->reply_body = from->reply_body;
+	r->reply_len = from->reply_len;
+	r->allow = from->allow;
+	r->retry_after = from->retry_after;
+	from->reply_body = NULL;
+	from->allow = NULL;
+}
+
 void reply_no_content(struct req *r)
 {
 	set_body(r, 204, NULL);

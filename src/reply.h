@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "req.h"
 #include "store.h"
+#include "ui.h"
 
 /* 200 with @result (consumed). */
 void reply_ok(struct req *r, cJSON *result);
@@ -34,6 +35,16 @@ void reply_page_list(struct req *r, cJSON *items, int64_t page, int64_t per_page
 void reply_no_content(struct req *r);
 /* A plain JSON body (consumed) with @status, for cfmock's own /_cfmock API. */
 void reply_json(struct req *r, int status, cJSON *body);
+
+/* A file of the dashboard (ui.h): 200 with its bytes (copied), or, when
+ * @not_modified (the client's If-None-Match is its ETag), 304 with none.
+ * server.c sends it with its type, ETag and the page's security headers
+ * (README "Dashboard"). */
+void reply_asset(struct req *r, const struct ui_asset *a, int not_modified);
+
+/* Answers @r with what @from was answered (its status, body and
+ * headers, taken from it): GET /_cfmock/as/{user_id}. */
+void reply_forward(struct req *r, struct req *from);
 
 /* The error @e; its message is formatted with the arguments that follow. */
 void reply_error(struct req *r, enum err e, ...);

@@ -43,6 +43,7 @@ struct req {
 	const char *h_service_key;
 	const char *h_content_type;
 	const char *h_idempotency_key; /* the first one given, or NULL */
+	const char *h_if_none_match;   /* for the dashboard's files */
 	int n_idempotency_key;         /* how many were given */
 	char *body;            /* NUL-terminated copy of the upload */
 	size_t body_len;
@@ -58,6 +59,9 @@ struct req {
 	const char *params[REQ_MAX_PARAMS];
 	cJSON *json;           /* the parsed body, for ROUTE_JSON_BODY */
 	struct user user;
+	/* set: answered as this user sees it, no credentials read (the
+	 * control API's GET /_cfmock/as/{user_id}, api_control.c) */
+	const struct user *as_user;
 	/* an issued API token's compiled policies (grants.h) and the
 	 * accounts they reach, which r->user.scope points to */
 	unsigned char *grants;
@@ -89,6 +93,9 @@ struct req {
 	char *allow;           /* the Allow header of a 405 */
 	int retry_after;       /* > 0: a Retry-After header (seconds) */
 	int close;             /* close the connection after the answer */
+	const char *content_type; /* static; NULL: application/json */
+	const char *etag;      /* static; an ETag header, or NULL */
+	int page;              /* a dashboard file: the page's security headers */
 };
 
 /* Returns a zeroed request bound to @app. */

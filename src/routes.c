@@ -192,6 +192,10 @@ const struct route routes[] = {
 	{ "POST", "/_cfmock/faults", control_faults_add, ROUTE_ADMIN | ROUTE_JSON_BODY, PERM_NONE, NULL },
 	{ "DELETE", "/_cfmock/faults", control_faults_clear, ROUTE_ADMIN, PERM_NONE, NULL },
 	{ "DELETE", "/_cfmock/faults/:fault_id", control_fault_delete, ROUTE_ADMIN, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/as/:user_id", control_as_user, ROUTE_ADMIN, PERM_NONE, NULL },
+	/* the dashboard (README "Dashboard"): its files hold no data */
+	{ "GET", "/_cfmock/ui", control_ui, 0, PERM_NONE, NULL },
+	{ "GET", "/_cfmock/ui/*file", control_ui, 0, PERM_NONE, NULL },
 };
 
 const size_t routes_count = ARRAY_SIZE(routes);

@@ -325,6 +325,7 @@ static void read_request(struct MHD_Connection *c, struct req *r)
 	r->h_origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	r->h_user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
 	r->h_idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+	r->h_if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
 	if (r->h_idempotency_key)
 		MHD_get_connection_values(c, MHD_HEADER_KIND, count_idempotency_key, r);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, r);
@@ -335,6 +336,27 @@ static void read_request(struct MHD_Connection *c, struct req *r)
 static int journaled(const struct req *r)
 {
 	return journal_keeps(r->app->journal) && strncmp(r->path, "/_cfmock", 8) != 0;
+}
+
+/* The dashboard's files (README "Dashboard"): the page may load and
+ * reach nothing but cfmock itself, and runs no script or style that is
+ * not one of its own files; no other site may frame it; a browser revalidates
+ * it (ETag) rather than keep an old copy across a new build. */
+#define PAGE_CSP                                                                              \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "           \
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+static void page_headers(struct MHD_Response *resp, const struct req *r)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	if (r->etag)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
 }
 
 static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, struct req *r)
@@ -358,8 +380,11 @@ static enum MHD_Result send_reply(struct server *s, struct MHD_Connection *c, st
 	}
 	if (!resp)
 		return MHD_NO;
-	if (r->status != 204)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	if (r->status != 204 && r->status != 304)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					r->content_type ? r->content_type : "application/json");
+	if (r->page)
+		page_headers(resp, r);
 	if (r->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->retry_after > 0) {

@@ -566,8 +566,15 @@ enum store_rc store_audit_logs_export(struct store *st, cJSON **out);
  * Idempotency-Keys; the schema stays) in one transaction, and makes a new
  * page-token secret, so no token from before answers after. */
 enum store_rc store_control_reset(struct store *st);
-/* The whole state in the fixtures format (fixtures.c reads it back). */
-enum store_rc store_control_state(struct store *st, cJSON **out);
+/* The whole state in the fixtures format (fixtures.c reads it back). With
+ * @dashboard, what the dashboard shows instead: no audit log and no
+ * secret (no API key, service key or token value; each user says which
+ * "credential_kinds" it has), which fixtures cannot load back. */
+enum store_rc store_control_state(struct store *st, int dashboard, cJSON **out);
+/* The user @user_id as a request made with its email and key would be
+ * (no token: it sees all the user sees), for GET /_cfmock/as/{user_id}.
+ * STORE_NOT_FOUND: no such user. */
+enum store_rc store_control_as_user(struct store *st, const char *user_id, struct user *out);
 
 /* Snapshots: whole copies of the database, made and restored with
  * SQLite's backup API, kept in memory (at most @max of them). */

@@ -3,6 +3,7 @@
  * made and restored with SQLite's backup API. */
 #include "store_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,29 @@ enum store_rc store_control_reset(struct store *st)
 	if (rc == STORE_OK && sql_load_secret(st) < 0)
 		rc = SQLERR(st);
 	return sql_finish(st, rc);
+}
+
+enum store_rc store_control_as_user(struct store *st, const char *user_id, struct user *out)
+{
+	sqlite3_stmt *stmt = sql_prep(st, "SELECT seq, id, tenant_admin FROM users WHERE id = ?");
+	enum store_rc rc = STORE_NOT_FOUND;
+	int step;
+
+	if (!stmt)
+		return STORE_ERROR;
+	sql_bind_text(stmt, 1, user_id);
+	step = sqlite3_step(stmt);
+	if (step == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->seq = sqlite3_column_int64(stmt, 0);
+		snprintf(out->id, sizeof(out->id), "%s", sql_col_text(stmt, 1));
+		out->tenant_admin = sqlite3_column_int(stmt, 2);
+		rc = STORE_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = SQLERR(st);
+	}
+	sql_done(st, stmt);
+	return rc;
 }
 
 static void add_opt_string(cJSON *o, const char *key, const char *v)
@@ -276,7 +300,39 @@ static enum store_rc export_orgs(struct store *st, int64_t parent_seq, cJSON *li
 	return rc;
 }
 
-enum store_rc store_control_state(struct store *st, cJSON **out)
+/* Takes every secret out of @o and what it holds: "api_key",
+ * "service_keys", and the "value" of each item of a "tokens" list. */
+static void strip_secrets(cJSON *o)
+{
+	cJSON *c, *t;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "api_key");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "service_keys");
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "tokens"))
+		cJSON_DeleteItemFromObjectCaseSensitive(t, "value");
+	cJSON_ArrayForEach(c, o)
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			strip_secrets(c);
+}
+
+/* Each user's "credential_kinds": which of "key", "service_key" and
+ * "token" it has (from the export, before strip_secrets()). */
+static void add_credential_kinds(cJSON *users)
+{
+	cJSON *u;
+
+	cJSON_ArrayForEach(u, users) {
+		cJSON *kinds = cJSON_AddArrayToObject(u, "credential_kinds");
+		if (cJSON_GetObjectItemCaseSensitive(u, "api_key"))
+			cJSON_AddItemToArray(kinds, cJSON_CreateString("key"));
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(u, "service_keys")))
+			cJSON_AddItemToArray(kinds, cJSON_CreateString("service_key"));
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(u, "tokens")))
+			cJSON_AddItemToArray(kinds, cJSON_CreateString("token"));
+	}
+}
+
+enum store_rc store_control_state(struct store *st, int dashboard, cJSON **out)
 {
 	cJSON *root = cJSON_CreateObject();
 	enum store_rc rc;
@@ -292,7 +348,7 @@ enum store_rc store_control_state(struct store *st, cJSON **out)
 		rc = export_orgs(st, 0, cJSON_AddArrayToObject(root, "organizations"));
 	if (rc == STORE_OK)
 		rc = export_accounts(st, 0, cJSON_AddArrayToObject(root, "accounts"));
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && !dashboard) {
 		cJSON *entries = NULL;
 		rc = store_audit_logs_export(st, &entries);
 		if (rc == STORE_OK)
@@ -302,6 +358,10 @@ enum store_rc store_control_state(struct store *st, cJSON **out)
 	if (rc != STORE_OK) {
 		cJSON_Delete(root);
 		return rc;
+	}
+	if (dashboard) {
+		add_credential_kinds(cJSON_GetObjectItemCaseSensitive(root, "users"));
+		strip_secrets(root);
 	}
 	*out = root;
 	return STORE_OK;

@@ -29,7 +29,7 @@ static char *export(struct store *st)
 	cJSON *out = NULL;
 	char *text;
 
-	if (store_control_state(st, &out) != STORE_OK)
+	if (store_control_state(st, 0, &out) != STORE_OK)
 		abort();
 	text = cJSON_PrintUnformatted(out);
 	cJSON_Delete(out);

@@ -43,6 +43,7 @@ static void setup(void)
 	}
 	app.journal = journal_new(8, 1024);
 	app.faults = faults_new(1);
+	app.dispatch = router_dispatch;
 }
 
 /* Cuts @s at the first '\n' (in place); returns what follows, or NULL. */

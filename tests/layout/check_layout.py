@@ -18,7 +18,7 @@ HTTP = os.path.join(ROOT, 'tests', 'http')
 # includes headers of its own level and below, never above.
 LEVELS = [
     ('leaves', ['banned', 'util', 'clock', 'ids', 'errors', 'rules', 'roles', 'grants', 'config',
-                'journal', 'framing']),
+                'journal', 'framing', 'ui']),
     ('state', ['store', 'store_internal', 'store_vfs', 'app']),
     ('request and faults', ['req', 'faults']),
     ('envelope', ['reply']),

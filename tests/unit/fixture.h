@@ -18,6 +18,7 @@ static inline struct app *test_app_new(void)
 	test_cfg.max_body = 1 << 20;
 	util_init_json_hooks();
 	test_app.cfg = &test_cfg;
+	test_app.dispatch = router_dispatch;
 	test_app.store = store_open(":memory:", &err);
 	if (!test_app.store) {
 		printf("# cannot open store: %s\n", err);

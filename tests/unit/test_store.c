@@ -569,7 +569,7 @@ TEST("store: snapshots restore the whole state; reset empties it")
 
 	CHECK_EQ_INT(store_control_reset(test_app.store), STORE_OK);
 	CHECK(store_is_empty(test_app.store));
-	CHECK_EQ_INT(store_control_state(test_app.store, &o), STORE_OK);
+	CHECK_EQ_INT(store_control_state(test_app.store, 0, &o), STORE_OK);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "users")), 0);
 	cJSON_Delete(o);
 	free(root);
