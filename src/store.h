@@ -567,9 +567,11 @@ enum store_rc store_audit_logs_export(struct store *st, cJSON **out);
  * page-token secret, so no token from before answers after. */
 enum store_rc store_control_reset(struct store *st);
 /* The whole state in the fixtures format (fixtures.c reads it back). With
- * @dashboard, what the dashboard shows instead: no audit log and no
- * secret (no API key, service key or token value; each user says which
- * "credential_kinds" it has), which fixtures cannot load back. */
+ * @dashboard, the dashboard's index of it instead: the users with no
+ * secret (no API key, service key or token value; each says which
+ * "credential_kinds" it has), and every organization and account in one
+ * flat list each, a row an array: [id, name, parent organization's id or
+ * null, owner's email]; no audit log. */
 enum store_rc store_control_state(struct store *st, int dashboard, cJSON **out);
 /* The user @user_id as a request made with its email and key would be
  * (no token: it sees all the user sees), for GET /_cfmock/as/{user_id}.

@@ -6,7 +6,7 @@
 
 const API = '/_cfmock';
 const TOKEN_KEY = 'cfmock-admin-token';
-const POLL_MS = 1000;      // the journal: ask for what is new this often
+const POLL_MS = 500;       // the journal: ask for what is new this often
 const ROOT_CHUNK = 200;    // organizations drawn at a time in the tree
 const SEARCH_MAX = 200;    // search results drawn at most
 
@@ -45,6 +45,10 @@ const $ = (id) => document.getElementById(id);
 function pretty(v) {
   if (v === undefined) return '';
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
+}
+
+function plural(n, word) {
+  return n + ' ' + word + (n === 1 ? '' : 's');
 }
 
 function when(t) {
@@ -145,6 +149,9 @@ const S = {
   as: null,         // {uid, orgs: Set, accounts: Set, ...} when viewing as a user
 };
 
+/* The dashboard view of the state: users (no secrets), and every
+ * organization and account as a flat row [id, name, parent id, owner
+ * email]. The tree is built here, once, in one pass over each list. */
 function indexState(st) {
   S.users = st.users || [];
   S.byId = new Map();
@@ -158,20 +165,26 @@ function indexState(st) {
     S.flat.push({ id: u.id, name: u.email, kind: 'user' });
     for (const t of u.tokens || []) S.flat.push({ id: t.id, name: t.name || '', kind: 'token', owner: u.id });
   }
-  const walkAccount = (a, parent) => {
-    S.nodes.set(a.id, { kind: 'account', obj: a, parent });
-    S.flat.push({ id: a.id, name: a.name, kind: 'account' });
-  };
-  const walkOrg = (o, parent) => {
-    S.nodes.set(o.id, { kind: 'org', obj: o, parent });
+  S.roots = [];
+  S.rootAccounts = [];
+  const orgs = st.organizations || [], accts = st.accounts || [];
+  for (let i = 0; i < orgs.length; i++) {
+    const row = orgs[i], o = { id: row[0], name: row[1], owner: row[3], organizations: [], accounts: [] };
+    S.nodes.set(o.id, { kind: 'org', obj: o, parent: row[2] });
     S.flat.push({ id: o.id, name: o.name, kind: 'org' });
-    for (const c of o.organizations || []) walkOrg(c, o.id);
-    for (const a of o.accounts || []) walkAccount(a, o.id);
-  };
-  S.roots = st.organizations || [];
-  S.rootAccounts = st.accounts || [];
-  S.roots.forEach((o) => walkOrg(o, null));
-  S.rootAccounts.forEach((a) => walkAccount(a, null));
+  }
+  // then linked (a parent may have been made after its child was moved under it)
+  for (let i = 0; i < orgs.length; i++) {
+    const o = S.nodes.get(orgs[i][0]).obj, up = orgs[i][2] && S.nodes.get(orgs[i][2]);
+    if (up) up.obj.organizations.push(o); else S.roots.push(o);
+  }
+  for (let i = 0; i < accts.length; i++) {
+    const row = accts[i], a = { id: row[0], name: row[1], owner: row[3] };
+    const up = row[2] && S.nodes.get(row[2]);
+    S.nodes.set(a.id, { kind: 'account', obj: a, parent: row[2] });
+    S.flat.push({ id: a.id, name: a.name, kind: 'account' });
+    if (up) up.obj.accounts.push(a); else S.rootAccounts.push(a);
+  }
 }
 
 function path(id) {
@@ -185,16 +198,12 @@ function userLabel(uid) {
   return u ? u.email : uid || '—';
 }
 
-/* A user who can read @id's audit log: its owner, an accepted member, or
- * an owner or active member of an organization above it. */
+/* A user who sees @id: its owner (the user who made it), or the owner of
+ * an organization above it; else the first user. */
 function readerOf(id) {
   for (const o of path(id).reverse()) {
-    const cand = [o.owner].concat((o.members || [])
-      .filter((m) => m.status === 'active' || m.status === 'accepted').map((m) => m.email));
-    for (const e of cand) {
-      const u = e && S.byEmail.get(String(e).toLowerCase());
-      if (u) return u.id;
-    }
+    const u = o.owner && S.byEmail.get(String(o.owner).toLowerCase());
+    if (u) return u.id;
   }
   return S.users.length ? S.users[0].id : '';
 }
@@ -211,8 +220,8 @@ function drawCounts() {
     if (n.kind === 'org') orgs++;
     else if (n.kind === 'account') accts++;
   }
-  $('state-counts').textContent = orgs + ' organizations · ' + accts + ' accounts · ' +
-    S.users.length + ' users';
+  $('state-counts').textContent = plural(orgs, 'organization') + ' · ' + plural(accts, 'account') +
+    ' · ' + plural(S.users.length, 'user');
 }
 
 function visible(id, kind) {
@@ -349,23 +358,43 @@ function select(id) {
         'View as this user'));
     return;
   }
-  const trail = path(id);
+  const isOrg = n.kind === 'org', trail = path(id);
+  const body = el('div', { id: 'detail-body' }, el('p', { class: 'muted' }, 'Reading it through the API…'));
   d.append(el('div', { class: 'crumbs' }, trail.slice(0, -1).map((p) =>
     el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); select(p.id); } }, p.name))),
   el('h2', {}, el('span', { class: 'icon ' + n.kind }), o.name),
-  kv([['kind', n.kind === 'org' ? 'organization' : 'account' + (o.type ? ' (' + o.type + ')' : '')],
-    ['id', el('code', {}, o.id)], ['owner', o.owner], ['created', when(o.create_time || o.created_on)],
-    ['sub-organizations', n.kind === 'org' ? (o.organizations || []).length : null],
-    ['accounts', n.kind === 'org' ? (o.accounts || []).length : null]]));
-  if (o.profile) d.append(section('Profile', kv(Object.entries(o.profile))));
-  if (o.settings) d.append(section('Settings', kv(Object.entries(o.settings).map(([k, v]) => [k, pretty(v)]))));
-  d.append(section('Members', (o.members && o.members.length) ? el('ul', { class: 'plain' }, o.members.map((m) =>
-    el('li', {}, m.email, ' ', el('span', { class: 'badge' }, m.status || (n.kind === 'org' ? 'active' : 'pending')),
-      m.roles ? el('span', { class: 'muted small' }, ' ' + m.roles.length + ' role(s)') : null)))
-    : el('p', { class: 'muted' }, 'none')));
-  if (n.kind === 'account') d.append(section('Account tokens', tokenList(o.tokens)));
-  d.append(el('button', { class: 'primary', onclick: () => openAudit(n.kind === 'org' ? 'organizations' : 'accounts', o.id) },
-    'Audit log'));
+  kv([['kind', isOrg ? 'organization' : 'account'], ['id', el('code', {}, o.id)], ['owner', o.owner],
+    ['sub-organizations', isOrg ? o.organizations.length : null], ['accounts', isOrg ? o.accounts.length : null]]),
+  body,
+  el('button', { class: 'primary', onclick: () => openAudit(isOrg ? 'organizations' : 'accounts', o.id) }, 'Audit log'));
+  loadDetail(n, body).catch((e) => { clear(body).append(el('p', { class: 'error' }, e.message)); });
+}
+
+/* What the public API answers about @n, read as a user who sees it: the
+ * object itself, its profile, its members and (accounts) its tokens. */
+async function loadDetail(n, body) {
+  const o = n.obj, uid = readerOf(o.id), base = (n.kind === 'org' ? '/organizations/' : '/accounts/') + o.id;
+  const lists = n.kind === 'org' ? { page_size: '100' } : { per_page: '50' };
+  const want = [[base, {}], [base + '/profile', {}], [base + '/members', lists]]
+    .concat(n.kind === 'account' ? [[base + '/tokens', lists]] : []);
+  const got = await Promise.all(want.map(([p, q]) => asUser(uid, p, q)));
+  if (S.selected !== o.id) return;
+  const [main, profile, members, tokens] = got.map((r) => (r.status === 200 ? r.body.result : null));
+  clear(body);
+  if (!main) {
+    body.append(el('p', { class: 'muted' }, 'The API does not show it to ' + userLabel(uid) + ' (' + got[0].status + ').'));
+    return;
+  }
+  body.append(kv([['created', when(main.create_time || main.created_on)], ['type', main.type]]));
+  if (profile && Object.keys(profile).length) body.append(section('Profile', kv(Object.entries(profile).map(([k, v]) => [k, pretty(v)]))));
+  if (main.settings) body.append(section('Settings', kv(Object.entries(main.settings).map(([k, v]) => [k, pretty(v)]))));
+  body.append(section('Members', members && members.length ? el('ul', { class: 'plain' }, members.map((m) => {
+    const email = m.user ? m.user.email : m.email || (m.member && m.member.email) || m.id;
+    const roles = (m.roles || []).map((r) => r.name || r.id).join(', ');
+    return el('li', {}, email, ' ', el('span', { class: 'badge' }, m.status || ''), roles ? el('span', { class: 'muted small' }, ' ' + roles) : null);
+  })) : el('p', { class: 'muted' }, members ? 'none' : 'not readable')));
+  if (n.kind === 'account') body.append(section('Account tokens', tokenList(tokens)));
+  body.append(el('p', { class: 'muted small' }, 'Read through GET ' + base + ' as ' + userLabel(uid) + '.'));
 }
 
 async function loadState() {
@@ -373,6 +402,7 @@ async function loadState() {
   const r = await call('GET', '/state?view=dashboard');
   const t1 = performance.now();
   indexState(r.body);
+  const ti = performance.now();
   for (const id of [...S.open]) if (!S.nodes.has(id)) S.open.delete(id);
   drawCounts();
   drawTree();
@@ -382,7 +412,7 @@ async function loadState() {
   if (S.as) await viewAs(S.as.uid);
   const t2 = performance.now();
   performance.mark('cfmock-state-ready');
-  window.cfmockTimings = { fetch_ms: Math.round(t1 - t0), draw_ms: Math.round(t2 - t1),
+  window.cfmockTimings = { fetch_ms: Math.round(t1 - t0), index_ms: Math.round(ti - t1), draw_ms: Math.round(t2 - ti),
     total_ms: Math.round(t2 - t0), nodes: S.nodes.size };
   document.body.dataset.ready = '1';
 }
@@ -425,7 +455,8 @@ async function viewAs(uid) {
   }
   S.as = { uid, orgs, accounts };
   clear(box).append(el('b', {}, 'As ', userLabel(uid), ' sees it: '),
-    orgTotal + ' organizations and ' + acctTotal + ' accounts (GET /organizations and GET /accounts as this user). ',
+    plural(orgTotal, 'organization') + ' and ' + plural(acctTotal, 'account') +
+    ' (GET /organizations and GET /accounts as this user). ',
     'What it cannot see is greyed out.',
     orgs.size < orgTotal || accounts.size < acctTotal ? el('span', { class: 'muted' }, ' (the first pages are marked)') : null);
   box.hidden = false;
