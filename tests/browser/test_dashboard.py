@@ -102,6 +102,10 @@ class DashboardTest(unittest.TestCase):
         rows = self.css('#tree [data-id="%s"]' % id_)
         return rows[0] if rows else None
 
+    def tree_ids(self):
+        return self.d.execute_script(
+            'return [...document.querySelectorAll("#tree .node")].map(n => n.dataset.id)')
+
     def tab(self, name):
         self.d.find_element(By.ID, 'tab-' + name).click()
 
@@ -157,8 +161,8 @@ class Tree(DashboardTest):
         self.assertIn('Deep Account', hit.text)
         self.assertIn('Alpha Org', hit.text)        # where it is
         box.clear()
-        box.send_keys(acct['id'][:12])
-        self.wait(lambda: [n.get_attribute('data-id') for n in self.css('#tree .node')] == [acct['id']])
+        box.send_keys(acct['id'].upper())
+        self.wait(lambda: self.tree_ids() == [acct['id']])
 
     def test_ui_1_3_as_this_credential_sees_it(self):
         mine = self.api('POST', '/organizations', {'name': 'Team A Org'})['result']
