@@ -326,7 +326,7 @@ function drawUsers() {
 
 function kv(rows) {
   return el('dl', { class: 'kv' }, rows.filter((r) => r[1] !== undefined && r[1] !== null && r[1] !== '')
-    .map(([k, v]) => [el('dt', {}, k), el('dd', {}, v instanceof Node ? v : String(v))]));
+    .map(([k, v]) => [el('dt', {}, String(k).replace(/_/g, ' ')), el('dd', {}, v instanceof Node ? v : String(v))]));
 }
 
 function section(title, ...kids) {
