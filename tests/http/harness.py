@@ -92,6 +92,9 @@ class Server:
         hostport = self.base.split('//', 1)[1].split('/', 1)[0]
         self.host, self.port = hostport.rsplit(':', 1)
         self.port = int(self.port)
+        # the second start-up line says where the dashboard is; the access
+        # log (stdout_lines) starts after it
+        self.dashboard_line = self._read_first_line()
         self._drain()
         self.wait_healthy()
 
