@@ -142,7 +142,7 @@ async function submitToken(ev) {
 const S = {
   users: [], byId: new Map(), byEmail: new Map(),
   roots: [], rootAccounts: [], nodes: new Map(), // id -> {kind, obj, parent, depth}
-  flat: [],         // every node, for search
+  flat: [],         // users and tokens, for search (nodes has the rest)
   open: new Set(),  // ids of expanded organizations
   shown: ROOT_CHUNK,
   selected: null,
@@ -171,7 +171,6 @@ function indexState(st) {
   for (let i = 0; i < orgs.length; i++) {
     const row = orgs[i], o = { id: row[0], name: row[1], owner: row[3], organizations: [], accounts: [] };
     S.nodes.set(o.id, { kind: 'org', obj: o, parent: row[2] });
-    S.flat.push({ id: o.id, name: o.name, kind: 'org' });
   }
   // then linked (a parent may have been made after its child was moved under it)
   for (let i = 0; i < orgs.length; i++) {
@@ -182,7 +181,6 @@ function indexState(st) {
     const row = accts[i], a = { id: row[0], name: row[1], owner: row[3] };
     const up = row[2] && S.nodes.get(row[2]);
     S.nodes.set(a.id, { kind: 'account', obj: a, parent: row[2] });
-    S.flat.push({ id: a.id, name: a.name, kind: 'account' });
     if (up) up.obj.accounts.push(a); else S.rootAccounts.push(a);
   }
 }
@@ -268,10 +266,18 @@ function drawTree() {
   const frag = document.createDocumentFragment();
   if (q) {
     let n = 0;
+    // users and tokens first (S.flat), then the organizations and accounts
+    const hit = (id, name) => id.toLowerCase().includes(q) || String(name).toLowerCase().includes(q);
     for (const f of S.flat) {
-      if (!(f.id.toLowerCase().includes(q) || String(f.name).toLowerCase().includes(q))) continue;
+      if (!hit(f.id, f.name)) continue;
       if (++n > SEARCH_MAX) break;
       frag.append(searchRow(f));
+    }
+    for (const [id, node] of S.nodes) {
+      if (n > SEARCH_MAX) break;
+      if (node.kind === 'user' || !hit(id, node.obj.name)) continue;
+      if (++n > SEARCH_MAX) break;
+      frag.append(searchRow({ id, name: node.obj.name, kind: node.kind }));
     }
     if (!n) frag.append(el('p', { class: 'muted' }, 'Nothing has that id or name.'));
     if (n > SEARCH_MAX) frag.append(el('p', { class: 'muted' }, 'More than ' + SEARCH_MAX + ' match: type more.'));
@@ -772,12 +778,13 @@ async function health() {
 }
 
 async function start() {
-  health();
   try {
     await loadState();
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) notice(e.message, 'error');
     return;
+  } finally {
+    health();
   }
   startPolling();
   const tab = location.hash.slice(1);
