@@ -794,6 +794,7 @@ async function start() {
 function wire() {
   document.querySelectorAll('.tabs button').forEach((b) => { b.onclick = () => show(b.dataset.tab); });
   $('login-form').onsubmit = submitToken;
+  $('login').oncancel = (ev) => ev.preventDefault(); // Escape: nothing to show without it
   let searchTimer = null;
   $('search').oninput = () => { clearTimeout(searchTimer); searchTimer = setTimeout(drawTree, 80); };
   $('view-as').onchange = (ev) => viewAs(ev.target.value).catch((e) => notice(e.message, 'error'));
