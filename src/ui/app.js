@@ -209,7 +209,9 @@ function readerOf(id) {
 /* ---- state: drawing ---- */
 
 function kindsBadges(u) {
-  return (u.credential_kinds || []).map((k) => el('span', { class: 'badge' }, k.replace('_', ' ')));
+  const kinds = u.credential_kinds || [];
+  if (!kinds.length) return el('span', { class: 'muted small', title: 'made as a member or an owner by email' }, 'none');
+  return kinds.map((k) => el('span', { class: 'badge' }, k.replace('_', ' ')));
 }
 
 function drawCounts() {
@@ -460,11 +462,11 @@ async function viewAs(uid) {
     if (page >= r.body.result_info.total_pages) break;
   }
   S.as = { uid, orgs, accounts };
-  clear(box).append(el('b', {}, 'As ', userLabel(uid), ' sees it: '),
+  add(clear(box), [el('b', {}, 'As ', userLabel(uid), ' sees it: '),
     plural(orgTotal, 'organization') + ' and ' + plural(acctTotal, 'account') +
     ' (GET /organizations and GET /accounts as this user). ',
     'What it cannot see is greyed out.',
-    orgs.size < orgTotal || accounts.size < acctTotal ? el('span', { class: 'muted' }, ' (the first pages are marked)') : null);
+    orgs.size < orgTotal || accounts.size < acctTotal ? el('span', { class: 'muted' }, ' (the first pages are marked)') : null]);
   box.hidden = false;
   drawTree();
 }
