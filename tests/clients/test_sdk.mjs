@@ -378,6 +378,35 @@ test('user.organizations: the legacy view of memberships', async (srv) => {
   await rejects(cf.user.organizations.get(b.id), Cloudflare.NotFoundError, 404, [1101]);
 });
 
+test('client.post and client.get reach what has no method: a move and its organizations',
+  async (srv) => {
+    const cf = client(srv);
+    const org = await cf.organizations.create({ name: 'Acme' });
+    const acct = await cf.accounts.create({ name: 'Acme Web', unit: { id: org.id } });
+    const eu = await cf.organizations.create({ name: 'Acme Europe', parent: { id: org.id } });
+    await cf.post(`/accounts/${acct.id}/move`, { body: { destination_organization_id: eu.id } });
+    const orgs = await cf.get(`/accounts/${acct.id}/organizations`);
+    assert.equal(orgs.success, true);
+    assert.deepEqual(orgs.result.map((o) => o.id), [org.id, eu.id]);   // the root first
+    const inEu = await cf.get(`/organizations/${eu.id}/accounts`);
+    assert.deepEqual(inEu.result.map((a) => a.id), [acct.id]);
+  });
+
+test('CLOUDFLARE_BASE_URL and CLOUDFLARE_API_TOKEN are read when no option is given',
+  async (srv) => {
+    process.env.CLOUDFLARE_BASE_URL = srv.base;
+    process.env.CLOUDFLARE_API_TOKEN = 'sdk-env-token';
+    try {
+      const cf = new Cloudflare({ maxRetries: 0 });
+      const acct = await cf.accounts.create({ name: 'From Env' });
+      assert.deepEqual((await all(cf.accounts.list())).map((a) => a.id), [acct.id]);
+    } finally {
+      delete process.env.CLOUDFLARE_BASE_URL;
+      delete process.env.CLOUDFLARE_API_TOKEN;
+    }
+    assert.equal((await srv.journal()).filter((r) => r.path === '/client/v4/accounts').length, 3);
+  });
+
 test('credentials: the SDK\'s missing and refused ones answer their codes', async (srv) => {
   const none = new Cloudflare({ apiToken: null, apiEmail: null, apiKey: null, baseURL: srv.base,
     maxRetries: 0 });
