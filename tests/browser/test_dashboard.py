@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import harness  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import (NoAlertPresentException,  # noqa: E402
+                                        StaleElementReferenceException)
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -93,7 +94,11 @@ class DashboardTest(unittest.TestCase):
             lambda d: d.execute_script('return document.body.dataset.ready === "1"'))
 
     def wait(self, fn, timeout=WAIT):
-        return WebDriverWait(self.d, timeout, poll_frequency=0.05).until(lambda d: fn())
+        # the page draws its lists again as answers come: an element read
+        # just as it was replaced is looked up again on the next poll
+        return WebDriverWait(self.d, timeout, poll_frequency=0.05,
+                             ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: fn())
 
     def css(self, sel):
         return self.d.find_elements(By.CSS_SELECTOR, sel)
@@ -101,6 +106,13 @@ class DashboardTest(unittest.TestCase):
     def row(self, id_):
         rows = self.css('#tree [data-id="%s"]' % id_)
         return rows[0] if rows else None
+
+    def classes(self, id_):
+        """The classes of @id_'s tree row, read in the page (the tree is
+        drawn again as answers come: an element found before may be gone)."""
+        return self.d.execute_script(
+            'const e = document.querySelector("#tree [data-id=\'" + arguments[0] + "\']");'
+            'return e ? e.className : ""', id_)
 
     def tree_ids(self):
         return self.d.execute_script(
@@ -173,8 +185,8 @@ class Tree(DashboardTest):
         a_user = [u for u in state['users'] if u['email'] == owner][0]
         self.open()
         Select(self.d.find_element(By.ID, 'view-as')).select_by_value(a_user['id'])
-        self.wait(lambda: 'hidden-as' in self.row(theirs['id']).get_attribute('class'))
-        self.assertNotIn('hidden-as', self.row(mine['id']).get_attribute('class'))
+        self.wait(lambda: 'hidden-as' in self.classes(theirs['id']))
+        self.assertNotIn('hidden-as', self.classes(mine['id']))
         self.assertIn('1 organization and 0 accounts',
                       self.d.find_element(By.ID, 'as-summary').text)
 
