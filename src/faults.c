@@ -125,8 +125,9 @@ static int get_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, in
 	*out = def;
 	if (!v || cJSON_IsNull(v))
 		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble < (double)lo || v->valuedouble > (double)hi)
+	/* the range first: a number past int64_t's has no cast to test */
+	if (!cJSON_IsNumber(v) || v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
 		return -1;
 	*out = (int64_t)v->valuedouble;
 	return 0;

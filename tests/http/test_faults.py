@@ -577,6 +577,10 @@ class Rules(FaultTest):
             ({'path': '/x', 'method': 'GE T', 'action': err}, '/method'),
             ({'path': '/x', 'method': 5, 'action': err}, '/method'),
             ({'path': '/x', 'method': '', 'action': err}, '/method'),
+            # past int64_t: refused, never cast (UBSan caught the cast)
+            ({'path': '/x', 'action': {'type': 'error', 'status': 1e300}}, '/action/status'),
+            ({'path': '/x', 'times': 1e300, 'action': err}, '/times'),
+            ({'path': '/x', 'action': {'type': 'latency', 'ms': -1e300}}, '/action/ms'),
         ]
         for rule, pointer in cases:
             with self.subTest(rule=rule):
