@@ -71,23 +71,24 @@ def entries_db(binary, db, n):
     s.stop()
     con = sqlite3.connect(db)
     have = con.execute('SELECT count(*) FROM audit_logs').fetchone()[0]
+    acct_seq = con.execute('SELECT seq FROM accounts WHERE id = ?', (acct['id'],)).fetchone()[0]
     request = json.dumps({'name': 'Bench Account', 'type': 'standard'})
     response = json.dumps({'id': acct['id'], 'name': 'Bench Account', 'type': 'standard'})
 
     def rows():
         for i in range(n - have):
             yield ('%032x' % (0xe000000000000000 + i), T0 + 3600000 + i * 10, acct['id'],
-                   'Bench Account', user['id'], 'update' if i % 2 else 'create',
+                   acct_seq, 'Bench Account', user['id'], 'update' if i % 2 else 'create',
                    'Update Account', 'success', user['id'], user['email'], 'user', 'api_token',
                    '127.0.0.1', 'PUT', '/accounts/' + acct['id'], 200,
                    '%016x' % i, 'bench', acct['id'], 'accounts', 'account', 'accounts',
                    request, response)
     con.executemany(
-        'INSERT INTO audit_logs(id, time_ms, account_id, account_name, actor_user, action_type, '
+        'INSERT INTO audit_logs(id, time_ms, account_id, account_seq, account_name, actor_user, action_type, '
         'description, result, actor_id, actor_email, actor_type, actor_context, ip, method, '
         'uri, status, ray_id, user_agent, resource_id, product, rtype, scope, request, '
         'response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '
-        '?)', rows())
+        '?, ?)', rows())
     con.commit()
     con.execute('PRAGMA wal_checkpoint(TRUNCATE)')
     con.close()

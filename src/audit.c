@@ -119,12 +119,11 @@ static const char *json_str(const cJSON *o, const char *key)
 
 /* The answer's result, with a token's secret taken out: the log never
  * holds one (a roll's result is the secret itself). */
-static cJSON *logged_result(const struct req *r, const struct audit_kind *k)
+static cJSON *logged_result(struct req *r, const struct audit_kind *k)
 {
-	cJSON *body = r->reply_body ? cJSON_Parse(r->reply_body) : NULL;
-	cJSON *result = body ? cJSON_DetachItemFromObjectCaseSensitive(body, "result") : NULL;
+	cJSON *result = r->audit_result;
 
-	cJSON_Delete(body);
+	r->audit_result = NULL;
 	if (result && strcmp(k->product, "api_tokens") == 0) {
 		if (cJSON_IsObject(result)) {
 			cJSON_DeleteItemFromObjectCaseSensitive(result, "value");
@@ -171,7 +170,8 @@ static int write_entry(struct req *r, const struct audit_kind *k, const char *pa
 	const struct user *u = &r->user;
 	struct audit_entry e;
 	cJSON *result = logged_result(r, k);
-	char *request = r->json ? cJSON_PrintUnformatted(r->json) : NULL;
+	/* the request as it came: r->json parsed it, so it is JSON */
+	const char *request = r->json ? r->body : NULL;
 	char *response = result ? cJSON_PrintUnformatted(result) : NULL;
 	char ray[ID_LEN + 1];
 	const char *org = NULL;
@@ -244,7 +244,6 @@ static int write_entry(struct req *r, const struct audit_kind *k, const char *pa
 	e.request = request;
 	e.response = response;
 	rc = store_audit_logs_add(r->app->store, &e) == STORE_OK ? 0 : -1;
-	free(request);
 	free(response);
 	cJSON_Delete(result);
 	return rc;

@@ -20,6 +20,10 @@ static void set_body(struct req *r, int status, cJSON *body)
 		r->reply_body = cJSON_PrintUnformatted(body);
 		r->reply_len = strlen(r->reply_body);
 		r->reply_body = utf8_repair(r->reply_body, &r->reply_len);
+		/* an accepted change's result goes on to its audit-log entry:
+		 * kept here, it need not be parsed back out of the text */
+		if (r->audit_open && status >= 200 && status < 300)
+			r->audit_result = cJSON_DetachItemFromObjectCaseSensitive(body, "result");
 		cJSON_Delete(body);
 	}
 }

@@ -22,6 +22,7 @@ void req_free(struct req *r)
 	free(r->path_buf);
 	free(r->audit_account_name);
 	cJSON_Delete(r->json);
+	cJSON_Delete(r->audit_result);
 	free(r->reply_body);
 	free(r->allow);
 	free(r->journal_reply);

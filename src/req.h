@@ -80,6 +80,7 @@ struct req {
 	enum cred_kind cred_kind;  /* how r->user authenticated */
 	char audit_account[ID_LEN + 1];
 	char *audit_account_name;
+	cJSON *audit_result;   /* the reply's result, kept by reply.c for the entry */
 
 	/* the reply, set exactly once by a reply_* function */
 	int replied;

@@ -64,14 +64,27 @@ static uint64_t sql_hash(const char *s)
 
 sqlite3_stmt *sql_prep(struct store *st, const char *sql)
 {
-	uint64_t h = sql_hash(sql);
 	struct cached *c, *slot = NULL;
 	sqlite3_stmt *stmt = NULL;
+	uint64_t h;
 	size_t i;
 
+	/* most statements are literals, asked for with the same pointer
+	 * each time: found by it (and checked by the text, as the pointer of
+	 * a freed, built statement may come back) before any hashing */
+	for (i = 0; i < STMT_CACHE; i++) {
+		c = &st->cache[i];
+		if (c->caller_sql == sql && c->stmt && !c->in_use && strcmp(c->sql, sql) == 0) {
+			c->in_use = 1;
+			c->last_used = ++st->tick;
+			return c->stmt;
+		}
+	}
+	h = sql_hash(sql);
 	for (i = 0; i < STMT_CACHE; i++) {
 		c = &st->cache[i];
 		if (c->stmt && !c->in_use && c->hash == h && strcmp(c->sql, sql) == 0) {
+			c->caller_sql = sql;
 			c->in_use = 1;
 			c->last_used = ++st->tick;
 			return c->stmt;
@@ -91,6 +104,7 @@ sqlite3_stmt *sql_prep(struct store *st, const char *sql)
 			free(slot->sql);
 		}
 		slot->sql = xstrdup(sql);
+		slot->caller_sql = sql;
 		slot->hash = h;
 		slot->stmt = stmt;
 		slot->in_use = 1;

@@ -56,6 +56,7 @@ struct snapshot {
 
 struct cached {
 	char *sql;
+	const char *caller_sql; /* the text it was asked for with: a literal, most often */
 	uint64_t hash;
 	sqlite3_stmt *stmt;
 	int in_use;
