@@ -243,8 +243,12 @@ class Journal(DashboardTest):
         out = subprocess.run(['bash', '-c', curl], capture_output=True, text=True,
                              env=dict(os.environ, CLOUDFLARE_API_TOKEN='curl-token'))
         self.assertEqual(json.loads(out.stdout)['result']['name'], 'From curl')
+        # the button puts exactly that command on the clipboard
+        self.d.execute_script('navigator.clipboard.writeText = (t) => '
+                              '{ window.copied = t; return Promise.resolve(); }')
         self.d.find_element(By.ID, 'copy-curl').click()
-        self.wait(lambda: self.d.find_element(By.ID, 'copy-curl').text in ('Copied', 'Copy as curl'))
+        self.wait(lambda: self.d.find_element(By.ID, 'copy-curl').text == 'Copied')
+        self.assertEqual(self.d.execute_script('return window.copied'), curl)
 
     def test_ui_3_2_filters(self):
         self.api('GET', '/accounts')
