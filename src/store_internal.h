@@ -65,6 +65,19 @@ struct cached {
 
 struct checkpointer;
 
+/* A v1 audit-log page's total_count, kept so that the next one counts only
+ * the entries written since (store_audit_logs.c): entries are only ever
+ * added, at a higher seq, until a reset, restore or fixture load, which
+ * change the entry at @upto and so are seen. */
+#define AUDIT_COUNTS 16
+struct audit_count {
+	char *key;              /* the count's WHERE clause and its values */
+	int64_t n;              /* the entries it matches with seq <= upto */
+	int64_t upto;
+	char upto_id[32 + 1];   /* the id of the entry at upto when it was counted */
+	uint64_t last_used;
+};
+
 struct store {
 	sqlite3 *db;
 	int lock_fd;                /* flock()ed: one cfmock per file */
@@ -77,6 +90,7 @@ struct store {
 	int schema_version;
 	unsigned char secret[16];
 	struct snapshot *snapshots; /* oldest first */
+	struct audit_count audit_counts[AUDIT_COUNTS];
 	int reader;                 /* store_open_reader(): reads only */
 };
 
@@ -161,6 +175,8 @@ void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum mat
 /* The count of a query built in @sql with @b. */
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,
 			int64_t *out);
+/* Forgets the kept audit-log counts (store_close). */
+void store_audit_counts_clear(struct store *st);
 /* Runs the list query @sql with @b, adding each row made by @from_row to a
  * new array *out (and the row's first column, its seq, to *out_last; its
  * column @key_col, if >= 0, to *out_last_key); with @limit >= 0 (a cursor

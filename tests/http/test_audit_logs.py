@@ -464,6 +464,63 @@ class V1(AuditTest):
         self.assertEqual([e['metadata']['description'] for e in theirs], ['Update User'])
 
 
+    def test_al_3_5_total_count_follows_every_change_to_the_log(self):
+        """v1's total_count is kept between pages and counts only what
+        was written since: it must still be right after more changes,
+        a snapshot restored, a reset and the same log made again."""
+        path = self.url(self.acct, '/audit_logs')
+
+        def total(query=None, acct=None):
+            q = {'per_page': '1'}
+            q.update(query or {})
+            return self.list_envelope(self.url(acct or self.acct, '/audit_logs'),
+                                      q)['result_info']['total_count']
+
+        self.assertEqual(total(), 1)                       # Create Account
+        self.assertEqual(total(), 1)                       # again, unchanged
+        for i in range(3):
+            self.req('PUT', self.url(self.acct), {'name': 'Acme %d' % i, 'type': 'standard'})
+        self.assertEqual(total(), 4)                       # the three added
+        self.assertEqual(total({'action.type': 'update'}), 3)
+        self.assertEqual(total({'action.type': 'create'}), 1)
+        other = self.create_account('Other')                # another log
+        self.req('PUT', self.url(other), {'name': 'Other 2', 'type': 'standard'})
+        self.assertEqual(total(), 4)
+        self.assertEqual(total(acct=other), 2)
+        # a refused change writes nothing, and the count says so
+        self.assertEqual(self.req('PUT', self.url(self.acct), {'name': ''}).status, 400)
+        self.assertEqual(total(), 4)
+        self.assertEqual(self.req('POST', '/_cfmock/snapshots/four', auth=None).status, 200)
+        for i in range(2):
+            self.req('PUT', self.url(self.acct), {'name': 'Later %d' % i, 'type': 'standard'})
+        self.assertEqual(total(), 6)
+        self.assertEqual(total({'action.type': 'update'}), 5)
+        self.assertEqual(self.req('POST', '/_cfmock/snapshots/four/restore',
+                                  auth=None).status, 200)
+        # past where the last count stopped before anything is counted,
+        # the places of the two entries it saw last now hold another
+        # account's
+        for i in range(2):
+            self.req('PUT', self.url(other), {'name': 'Other %d' % i, 'type': 'standard'})
+        self.req('PUT', self.url(self.acct), {'name': 'After', 'type': 'standard'})
+        self.assertEqual(total(), 5)
+        self.assertEqual(total({'action.type': 'update'}), 4)
+        self.assertEqual(len(self.list_envelope(path, {'per_page': '100'})['result']), 5)
+        self.assertEqual(total(acct=other), 4)
+        self.assertEqual(self.req('POST', '/_cfmock/snapshots/four/restore',
+                                  auth=None).status, 200)
+        self.assertEqual(total(), 4)
+        self.assertEqual(total({'action.type': 'update'}), 3)
+        # a reset, then a log as long as before at the same places
+        self.assertEqual(self.req('POST', '/_cfmock/reset', auth=None).status, 200)
+        again = self.create_account('Acme')
+        self.assertEqual(total(acct=again), 1)
+        for i in range(4):
+            self.req('PUT', self.url(again), {'name': 'Again %d' % i, 'type': 'standard'})
+        self.assertEqual(total(acct=again), 5)
+        self.assertEqual(total({'action.type': 'update'}, acct=again), 4)
+
+
 class LargePages(AuditTest):
     def test_al_3_4_pages_past_a_mebibyte_lose_no_entry(self):
         """A v2 page stops at about 1 MiB of JSON and its cursor goes on
