@@ -713,7 +713,7 @@ void store_close(struct store *st)
 	ckpt_stop(st);
 	store_control_snapshots_clear(st);
 	cache_clear(st);
-	store_audit_counts_clear(st);
+	audit_counts_clear(st);
 	sqlite3_close(st->db);
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);

@@ -284,7 +284,7 @@ static void add_filter(struct strbuf *sql, struct binds *b, const struct audit_q
 		strbuf_adds(sql, negate ? "))" : ")");
 }
 
-void store_audit_counts_clear(struct store *st)
+void audit_counts_clear(struct store *st)
 {
 	int i;
 

@@ -176,7 +176,7 @@ void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum mat
 enum store_rc sql_count(struct store *st, const char *sql, const struct binds *b,
 			int64_t *out);
 /* Forgets the kept audit-log counts (store_close). */
-void store_audit_counts_clear(struct store *st);
+void audit_counts_clear(struct store *st);
 /* Runs the list query @sql with @b, adding each row made by @from_row to a
  * new array *out (and the row's first column, its seq, to *out_last; its
  * column @key_col, if >= 0, to *out_last_key); with @limit >= 0 (a cursor
