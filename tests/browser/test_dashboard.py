@@ -428,8 +428,7 @@ class Large(DashboardTest):
         # interactive: a search over all of them answers at once
         self.d.find_element(By.ID, 'search').send_keys('Org 09999')
         self.wait(lambda: len(self.css('#tree .node')) == 1, timeout=2)
-        # well within a second even on a busy CI machine; the README gives the figure
-        self.assertLess(min(times), 1000)
+        # how soon: bench/run --dashboard measures it (README "Dashboard")
 
 
 if __name__ == '__main__':
