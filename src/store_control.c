@@ -3,7 +3,6 @@
  * made and restored with SQLite's backup API. */
 #include "store_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,25 +39,7 @@ enum store_rc store_control_reset(struct store *st)
 
 enum store_rc store_control_as_user(struct store *st, const char *user_id, struct user *out)
 {
-	sqlite3_stmt *stmt = sql_prep(st, "SELECT seq, id, tenant_admin FROM users WHERE id = ?");
-	enum store_rc rc = STORE_NOT_FOUND;
-	int step;
-
-	if (!stmt)
-		return STORE_ERROR;
-	sql_bind_text(stmt, 1, user_id);
-	step = sqlite3_step(stmt);
-	if (step == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		out->seq = sqlite3_column_int64(stmt, 0);
-		snprintf(out->id, sizeof(out->id), "%s", sql_col_text(stmt, 1));
-		out->tenant_admin = sqlite3_column_int(stmt, 2);
-		rc = STORE_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = SQLERR(st);
-	}
-	sql_done(st, stmt);
-	return rc;
+	return user_one(st, "SELECT seq, id, tenant_admin FROM users WHERE id = ?", user_id, out);
 }
 
 static void add_opt_string(cJSON *o, const char *key, const char *v)

@@ -214,6 +214,9 @@ void row_add_const(cJSON *o, const char *key, const char *value);
 
 /* The user with @email, made (with no credentials) if there is none. */
 enum store_rc user_for_email(struct store *st, const char *email, int64_t *out_seq);
+/* The user (seq, id, tenant_admin: the first three columns) of the one row
+ * @sql finds with the text @value; STORE_NOT_FOUND: none. */
+enum store_rc user_one(struct store *st, const char *sql, const char *value, struct user *out);
 /* The user of a member, as the Organizations-API shows it: cols are
  * id, email, first_name, last_name from @col. */
 cJSON *member_user(sqlite3_stmt *stmt, int col);

@@ -206,22 +206,15 @@ enum store_rc store_users_service_key_create(struct store *st, const struct user
 	return cred_insert(st, CRED_SERVICE_KEY, key, u->seq, "active", NULL, NULL);
 }
 
-/* The user made from a token or a service key whose label @email is. */
-static enum store_rc labelled_user(struct store *st, const char *email, struct user *out)
+enum store_rc user_one(struct store *st, const char *sql, const char *value, struct user *out)
 {
-	size_t n = strlen(email);
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = sql_prep(st, sql);
 	enum store_rc rc = STORE_NOT_FOUND;
 	int step;
 
-	if (n != ID_LEN + 1 + strlen(RULES_SYNTHETIC_DOMAIN) || email[ID_LEN] != '@' ||
-	    strcasecmp(email + ID_LEN + 1, RULES_SYNTHETIC_DOMAIN) != 0)
-		return STORE_NOT_FOUND;
-	stmt = sql_prep(st, "SELECT seq, id, tenant_admin FROM users "
-			    "WHERE email = substr(?, 1, 32) AND email_key IS NULL");
 	if (!stmt)
 		return STORE_ERROR;
-	sql_bind_text(stmt, 1, email);
+	sql_bind_text(stmt, 1, value);
 	step = sqlite3_step(stmt);
 	if (step == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
@@ -234,6 +227,18 @@ static enum store_rc labelled_user(struct store *st, const char *email, struct u
 	}
 	sql_done(st, stmt);
 	return rc;
+}
+
+/* The user made from a token or a service key whose label @email is. */
+static enum store_rc labelled_user(struct store *st, const char *email, struct user *out)
+{
+	size_t n = strlen(email);
+
+	if (n != ID_LEN + 1 + strlen(RULES_SYNTHETIC_DOMAIN) || email[ID_LEN] != '@' ||
+	    strcasecmp(email + ID_LEN + 1, RULES_SYNTHETIC_DOMAIN) != 0)
+		return STORE_NOT_FOUND;
+	return user_one(st, "SELECT seq, id, tenant_admin FROM users "
+			    "WHERE email = substr(?, 1, 32) AND email_key IS NULL", email, out);
 }
 
 /* The user a member's email (or a fixture's owner) names: the token user
