@@ -823,12 +823,17 @@ static void binds_apply(const struct binds *b, sqlite3_stmt *stmt)
 	}
 }
 
-void binds_release(struct binds *b)
+void binds_truncate(struct binds *b, int n)
 {
 	int i;
-	for (i = 0; i < b->n; i++)
+	for (i = n; i < b->n; i++)
 		free(b->v[i].s);
-	b->n = 0;
+	b->n = n;
+}
+
+void binds_release(struct binds *b)
+{
+	binds_truncate(b, 0);
 }
 
 void sql_match(struct strbuf *sql, struct binds *b, const char *folded, enum match how,

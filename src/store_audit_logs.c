@@ -331,38 +331,26 @@ static int same_entry(struct store *st, int64_t seq, const char *id)
 
 /* count(*) of @where with @b, for the entries with lo < seq <= hi; @lo >
  * 0 reads only those rows, by seq (NOT INDEXED: the rowid range, not the
- * log's index). ?1001 and ?1002 come after every value of @b. */
-static enum store_rc count_range(struct store *st, const char *where, const struct binds *b,
+ * log's index). The bounds go after @b's values, and go again after. */
+static enum store_rc count_range(struct store *st, const char *where, struct binds *b,
 				 int64_t lo, int64_t hi, int64_t *out)
 {
 	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *stmt;
-	enum store_rc rc = STORE_OK;
-	int i;
+	enum store_rc rc;
+	int n = b->n;
 
-	if (lo > 0)
+	if (lo > 0) {
 		strbuf_addf(&sql, "SELECT count(*) FROM audit_logs NOT INDEXED%s "
-				  "AND seq > ?1001 AND seq <= ?1002", where);
-	else
+				  "AND seq > ? AND seq <= ?", where);
+		binds_add_int(b, lo);
+	} else {
 		/* +seq: the log's own index, whatever the range */
-		strbuf_addf(&sql, "SELECT count(*) FROM audit_logs%s AND +seq <= ?1002", where);
-	stmt = sql_prep(st, sql.buf);
-	strbuf_release(&sql);
-	if (!stmt)
-		return STORE_ERROR;
-	for (i = 0; i < b->n; i++) {
-		if (b->v[i].is_text)
-			sql_bind_text(stmt, i + 1, b->v[i].s);
-		else
-			sqlite3_bind_int64(stmt, i + 1, b->v[i].i);
+		strbuf_addf(&sql, "SELECT count(*) FROM audit_logs%s AND +seq <= ?", where);
 	}
-	sqlite3_bind_int64(stmt, 1001, lo);
-	sqlite3_bind_int64(stmt, 1002, hi);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*out = sqlite3_column_int64(stmt, 0);
-	else
-		rc = SQLERR(st);
-	sql_done(st, stmt);
+	binds_add_int(b, hi);
+	rc = sql_count(st, sql.buf, b, out);
+	binds_truncate(b, n);
+	strbuf_release(&sql);
 	return rc;
 }
 
@@ -373,7 +361,7 @@ static enum store_rc count_range(struct store *st, const char *where, const stru
  * or a fixture load, and each of those changes the entry at that seq
  * (it goes, or another with a new id takes its place), which is checked
  * first. bench/audit.py: v1 page 1 flat from 1,000 to 1,000,000. */
-static enum store_rc count_entries(struct store *st, const char *where, const struct binds *b,
+static enum store_rc count_entries(struct store *st, const char *where, struct binds *b,
 				   int64_t *out)
 {
 	struct strbuf key = STRBUF_INIT;

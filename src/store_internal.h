@@ -160,6 +160,8 @@ struct binds {
 void binds_add_int(struct binds *b, int64_t i);
 /* Takes ownership of @s. */
 void binds_add_text(struct binds *b, char *s);
+/* Drops the values past the first @n (a query's own, added for it alone). */
+void binds_truncate(struct binds *b, int n);
 void binds_release(struct binds *b);
 /* How a name or email filter compares: with the whole value, its start,
  * its end, or anywhere in it. */
